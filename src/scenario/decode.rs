@@ -1,0 +1,650 @@
+//! Located YAML tree -> typed model, collecting every problem on the way.
+//!
+//! Each reader takes a node and its field path, returns `None` after
+//! reporting a problem, and lets the caller go on, so one pass reports every
+//! mistake in a file.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use chrono::NaiveDate;
+
+use super::duration::{Distribution, MAX_DURATION_DAYS, parse_duration, whole_days};
+use super::yaml::{Node, Pos, Value};
+use super::{
+    Day, Dependency, Hall, Install, Order, PowerSource, Risk, Site, Task, TaskKind, Trigger,
+    day_of,
+};
+use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean};
+
+/// The earliest and latest years a scenario may use.
+pub const MIN_YEAR: i32 = 1900;
+pub const MAX_YEAR: i32 = 2200;
+/// Sanity bounds that catch unit mistakes (kW written as W, MW as kW).
+const MAX_MW: f64 = 100_000.0;
+const MAX_RACK_KW: f64 = 5_000.0;
+const MAX_RACKS: i128 = 10_000_000;
+const MAX_GPUS_PER_RACK: i128 = 10_000;
+const MAX_CREWS: i128 = 100_000;
+
+/// Reports problems against one file.
+pub struct Ctx<'a> {
+    pub file: &'a Path,
+    pub diags: &'a mut Diagnostics,
+}
+
+impl Ctx<'_> {
+    pub fn error(&mut self, pos: Pos, field: &str, message: impl Into<String>, help: Option<String>) {
+        self.diags.push(Diagnostic {
+            file: self.file.to_path_buf(),
+            pos,
+            field: field.to_owned(),
+            message: message.into(),
+            help,
+        });
+    }
+
+    fn expected(&mut self, node: &Node, field: &str, what: &str) {
+        self.error(
+            node.pos,
+            field,
+            format!("expected {what}, found {}", node.value.kind()),
+            None,
+        );
+    }
+}
+
+pub fn join(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_owned()
+    } else {
+        format!("{path}.{key}")
+    }
+}
+
+/// A mapping whose keys have been checked against the allowed names.
+pub struct Fields<'n> {
+    pub path: String,
+    pub pos: Pos,
+    entries: &'n [(Node, Node)],
+}
+
+impl<'n> Fields<'n> {
+    /// Reads `node` as a mapping with string keys drawn from `allowed`;
+    /// unknown keys are reported (with a suggestion) and skipped.
+    pub fn read(ctx: &mut Ctx, node: &'n Node, path: &str, allowed: &[&str]) -> Option<Self> {
+        let Value::Map(entries) = &node.value else {
+            let what = if path.is_empty() { "a mapping of fields" } else { "a mapping" };
+            ctx.expected(node, path, what);
+            return None;
+        };
+        for (key, _) in entries {
+            match &key.value {
+                Value::Str(k) if allowed.contains(&k.as_str()) => {}
+                Value::Str(k) => {
+                    let help = did_you_mean(k, allowed.iter().copied())
+                        .or_else(|| Some(format!("allowed here: {}", allowed.join(", "))));
+                    ctx.error(key.pos, &join(path, k), format!("unknown field `{k}`"), help);
+                }
+                _ => ctx.expected(key, path, "a field name"),
+            }
+        }
+        Some(Fields { path: path.to_owned(), pos: node.pos, entries })
+    }
+
+    pub fn get(&self, name: &str) -> Option<&'n Node> {
+        self.entries
+            .iter()
+            .find(|(k, _)| matches!(&k.value, Value::Str(s) if s == name))
+            .map(|(_, v)| v)
+    }
+
+    pub fn required(&self, ctx: &mut Ctx, name: &str, what: &str) -> Option<&'n Node> {
+        let found = self.get(name);
+        if found.is_none() {
+            ctx.error(
+                self.pos,
+                &self.path,
+                format!("missing field `{name}` ({what})"),
+                None,
+            );
+        }
+        found
+    }
+
+    pub fn field(&self, name: &str) -> String {
+        join(&self.path, name)
+    }
+}
+
+/// Reads a mapping of `id: value` entries in document order.
+pub fn entries<'n>(ctx: &mut Ctx, node: &'n Node, path: &str) -> Vec<(String, Pos, &'n Node)> {
+    let mut out = Vec::new();
+    match &node.value {
+        Value::Null => {}
+        Value::Map(pairs) => {
+            for (key, value) in pairs {
+                match &key.value {
+                    Value::Str(k) if valid_id(k) => out.push((k.clone(), key.pos, value)),
+                    Value::Str(k) => ctx.error(
+                        key.pos,
+                        &join(path, k),
+                        format!("`{k}` is not a valid id"),
+                        Some("ids use letters, digits, `-`, `_` and `.`, and start with a letter or digit".into()),
+                    ),
+                    Value::Int(i) => out.push((i.to_string(), key.pos, value)),
+                    _ => ctx.expected(key, path, "an id"),
+                }
+            }
+        }
+        _ => ctx.expected(node, path, "a mapping of ids to entries"),
+    }
+    out
+}
+
+fn valid_id(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars.next().is_some_and(|c| c.is_alphanumeric())
+        && chars.all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        && s.len() <= 200
+}
+
+pub fn string(ctx: &mut Ctx, node: &Node, path: &str) -> Option<String> {
+    match &node.value {
+        Value::Str(s) => Some(s.clone()),
+        Value::Int(i) => Some(i.to_string()),
+        _ => {
+            ctx.expected(node, path, "a string");
+            None
+        }
+    }
+}
+
+/// A finite number within `[min, max]`.
+pub fn number(ctx: &mut Ctx, node: &Node, path: &str, min: f64, max: f64, unit: &str) -> Option<f64> {
+    let x = match node.value {
+        Value::Int(i) => i as f64,
+        Value::Float(f) => f,
+        _ => {
+            ctx.expected(node, path, &format!("a number ({unit})"));
+            return None;
+        }
+    };
+    if !x.is_finite() || x < min || x > max {
+        ctx.error(
+            node.pos,
+            path,
+            format!("{x} is out of range: expected {unit} between {min} and {max}"),
+            None,
+        );
+        return None;
+    }
+    Some(x)
+}
+
+/// A positive quantity (`> 0`, at most `max`).
+pub fn positive(ctx: &mut Ctx, node: &Node, path: &str, max: f64, unit: &str) -> Option<f64> {
+    let x = number(ctx, node, path, f64::MIN, f64::MAX, unit)?;
+    if x <= 0.0 || x > max {
+        ctx.error(
+            node.pos,
+            path,
+            format!("{x} is out of range: expected {unit} greater than 0 and at most {max}"),
+            None,
+        );
+        return None;
+    }
+    Some(x)
+}
+
+pub fn integer(ctx: &mut Ctx, node: &Node, path: &str, min: i128, max: i128, what: &str) -> Option<u32> {
+    let Value::Int(i) = node.value else {
+        ctx.expected(node, path, &format!("a whole number ({what})"));
+        return None;
+    };
+    if i < min || i > max {
+        ctx.error(
+            node.pos,
+            path,
+            format!("{i} is out of range: expected {what} from {min} to {max}"),
+            None,
+        );
+        return None;
+    }
+    u32::try_from(i).ok()
+}
+
+pub fn date(ctx: &mut Ctx, node: &Node, path: &str) -> Option<NaiveDate> {
+    let Value::Str(s) = &node.value else {
+        ctx.expected(node, path, "a date (YYYY-MM-DD)");
+        return None;
+    };
+    parse_date(ctx, node.pos, path, s)
+}
+
+fn parse_date(ctx: &mut Ctx, pos: Pos, path: &str, s: &str) -> Option<NaiveDate> {
+    match NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d") {
+        Ok(d) if (MIN_YEAR..=MAX_YEAR).contains(&chrono::Datelike::year(&d)) => Some(d),
+        Ok(_) => {
+            ctx.error(
+                pos,
+                path,
+                format!("date `{s}` is out of range"),
+                Some(format!("dates must lie between {MIN_YEAR} and {MAX_YEAR}")),
+            );
+            None
+        }
+        Err(_) => {
+            ctx.error(
+                pos,
+                path,
+                format!("`{s}` is not a date"),
+                Some("write dates as YYYY-MM-DD, e.g. 2025-03-01".into()),
+            );
+            None
+        }
+    }
+}
+
+/// A fixed duration such as `30d`, in whole days.
+pub fn fixed_duration(ctx: &mut Ctx, node: &Node, path: &str) -> Option<Day> {
+    let Value::Str(s) = &node.value else {
+        let help = matches!(node.value, Value::Int(_)).then(|| "write a unit, e.g. `30d`".to_owned());
+        ctx.error(
+            node.pos,
+            path,
+            format!("expected a duration such as `30d`, found {}", node.value.kind()),
+            help,
+        );
+        return None;
+    };
+    match parse_duration(s) {
+        Ok(days) => Some(whole_days(days)),
+        Err(e) => {
+            ctx.error(node.pos, path, e.message, e.help);
+            None
+        }
+    }
+}
+
+/// A duration or a distribution of durations.
+pub fn distribution(ctx: &mut Ctx, node: &Node, path: &str) -> Option<Distribution> {
+    const FORMS: [&str; 4] = ["uniform", "triangular", "pert", "lognormal"];
+    let days = |ctx: &mut Ctx, n: &Node, p: &str| -> Option<f64> {
+        let Value::Str(s) = &n.value else {
+            ctx.error(
+                n.pos,
+                p,
+                format!("expected a duration such as `90d`, found {}", n.value.kind()),
+                matches!(n.value, Value::Int(_)).then(|| "write a unit, e.g. `90d`".to_owned()),
+            );
+            return None;
+        };
+        parse_duration(s).map_err(|e| ctx.error(n.pos, p, e.message, e.help)).ok()
+    };
+    match &node.value {
+        Value::Str(_) | Value::Int(_) => days(ctx, node, path).map(Distribution::Fixed),
+        Value::Map(pairs) if pairs.len() == 1 => {
+            let (key, body) = &pairs[0];
+            let form = match &key.value {
+                Value::Str(s) => s.as_str(),
+                _ => "",
+            };
+            let fpath = join(path, form);
+            let list = |ctx: &mut Ctx, n: usize| -> Option<Vec<f64>> {
+                let Value::Seq(items) = &body.value else {
+                    ctx.expected(body, &fpath, &format!("a list of {n} durations"));
+                    return None;
+                };
+                if items.len() != n {
+                    ctx.error(
+                        body.pos,
+                        &fpath,
+                        format!("expected {n} durations, found {}", items.len()),
+                        None,
+                    );
+                    return None;
+                }
+                let vals: Vec<_> = items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, it)| days(ctx, it, &format!("{fpath}[{i}]")))
+                    .collect();
+                vals.into_iter().collect()
+            };
+            let ordered = |ctx: &mut Ctx, v: &[f64], names: &str| -> bool {
+                if v.windows(2).all(|w| w[0] <= w[1]) {
+                    true
+                } else {
+                    ctx.error(body.pos, &fpath, format!("expected {names} in increasing order"), None);
+                    false
+                }
+            };
+            match form {
+                "uniform" => {
+                    let v = list(ctx, 2)?;
+                    ordered(ctx, &v, "min <= max").then_some(Distribution::Uniform { min: v[0], max: v[1] })
+                }
+                "triangular" => {
+                    let v = list(ctx, 3)?;
+                    ordered(ctx, &v, "min <= mode <= max")
+                        .then_some(Distribution::Triangular { min: v[0], mode: v[1], max: v[2] })
+                }
+                "pert" => {
+                    let v = list(ctx, 3)?;
+                    ordered(ctx, &v, "min <= mode <= max")
+                        .then_some(Distribution::Pert { min: v[0], mode: v[1], max: v[2] })
+                }
+                "lognormal" => {
+                    let f = Fields::read(ctx, body, &fpath, &["p50", "p90"])?;
+                    let p50 = f.required(ctx, "p50", "the median duration").and_then(|n| days(ctx, n, &f.field("p50")));
+                    let p90 = f.required(ctx, "p90", "the 90th-percentile duration").and_then(|n| days(ctx, n, &f.field("p90")));
+                    let (p50, p90) = (p50?, p90?);
+                    if p50 <= 0.0 || p90 < p50 {
+                        ctx.error(body.pos, &fpath, "expected 0 < p50 <= p90", None);
+                        return None;
+                    }
+                    // The tail beyond P90 is unbounded; keep it within reason.
+                    if p90 * p90 / p50 > MAX_DURATION_DAYS {
+                        ctx.error(body.pos, &fpath, "p90 is so far above p50 that samples would exceed 100 years", None);
+                        return None;
+                    }
+                    Some(Distribution::LogNormal { p50, p90 })
+                }
+                other => {
+                    let help = did_you_mean(other, FORMS).or_else(|| Some(format!("use one of: {}", FORMS.join(", "))));
+                    ctx.error(key.pos, &fpath, format!("unknown distribution `{other}`"), help);
+                    None
+                }
+            }
+        }
+        _ => {
+            ctx.error(
+                node.pos,
+                path,
+                format!("expected a duration (`90d`) or a distribution (`{{ triangular: [3mo, 6mo, 12mo] }}`), found {}", node.value.kind()),
+                None,
+            );
+            None
+        }
+    }
+}
+
+/// Names of things in one site, for resolving references.
+struct Names<'a> {
+    tasks: &'a HashMap<String, usize>,
+    task_ids: &'a [String],
+}
+
+impl Names<'_> {
+    fn task(&self, ctx: &mut Ctx, node: &Node, path: &str) -> Option<usize> {
+        let id = string(ctx, node, path)?;
+        self.lookup(ctx, node.pos, path, &id)
+    }
+
+    fn lookup(&self, ctx: &mut Ctx, pos: Pos, path: &str, id: &str) -> Option<usize> {
+        if let Some(&i) = self.tasks.get(id) {
+            return Some(i);
+        }
+        let help = did_you_mean(id, self.task_ids.iter().map(String::as_str));
+        ctx.error(pos, path, format!("unknown task `{id}`"), help);
+        None
+    }
+
+    /// A date, or a task id (the day it finishes).
+    fn trigger(&self, ctx: &mut Ctx, node: &Node, path: &str, start: NaiveDate, horizon: NaiveDate) -> Option<Trigger> {
+        let s = string(ctx, node, path)?;
+        if s.starts_with(|c: char| c.is_ascii_digit()) && s.contains('-') && !self.tasks.contains_key(&s) {
+            let d = parse_date(ctx, node.pos, path, &s)?;
+            return in_window(ctx, node.pos, path, d, start, horizon).map(Trigger::Day);
+        }
+        self.lookup(ctx, node.pos, path, &s).map(Trigger::Task)
+    }
+}
+
+/// The clock day of a date that must lie within the scenario.
+fn in_window(ctx: &mut Ctx, pos: Pos, path: &str, d: NaiveDate, start: NaiveDate, horizon: NaiveDate) -> Option<Day> {
+    if d < start || d > horizon {
+        ctx.error(
+            pos,
+            path,
+            format!("date {d} is outside the scenario ({start} to {horizon})"),
+            Some(if d < start {
+                "move `start` in scenario.yaml earlier, or this date later".into()
+            } else {
+                "move `horizon` in scenario.yaml later, or this date earlier".into()
+            }),
+        );
+        return None;
+    }
+    Some(day_of(start, d))
+}
+
+/// The clock of a scenario, as `scenario.yaml` gives it.
+pub struct Clock {
+    pub start: NaiveDate,
+    pub horizon: NaiveDate,
+}
+
+pub fn scenario_file(ctx: &mut Ctx, root: &Node) -> Option<Clock> {
+    let f = Fields::read(ctx, root, "", &["start", "horizon"])?;
+    let start = f.required(ctx, "start", "the first day, YYYY-MM-DD").and_then(|n| date(ctx, n, "start"));
+    let horizon = f.required(ctx, "horizon", "the last simulated day, YYYY-MM-DD").and_then(|n| date(ctx, n, "horizon"));
+    let (start, horizon) = (start?, horizon?);
+    if horizon <= start {
+        ctx.error(f.get("horizon").map_or(f.pos, |n| n.pos), "horizon", format!("horizon {horizon} is not after start {start}"), None);
+        return None;
+    }
+    if (horizon - start).num_days() > MAX_DURATION_DAYS as i64 {
+        ctx.error(f.get("horizon").map_or(f.pos, |n| n.pos), "horizon", "the horizon is more than 100 years after start", None);
+        return None;
+    }
+    Some(Clock { start, horizon })
+}
+
+pub fn site_file(ctx: &mut Ctx, root: &Node, id: &str, clock: &Clock) -> Option<Site> {
+    let f = Fields::read(ctx, root, "", &["name", "pue", "tasks", "halls", "power", "orders", "install"])?;
+    let errors_before = ctx.diags.len();
+    let name = f.get("name").and_then(|n| string(ctx, n, "name")).unwrap_or_else(|| id.to_owned());
+    let pue = f
+        .required(ctx, "pue", "power usage effectiveness, e.g. 1.25")
+        .and_then(|n| number(ctx, n, "pue", 1.0, 3.0, "a PUE"));
+
+    // Task ids first, so references can point forward.
+    let task_entries = f.get("tasks").map(|n| entries(ctx, n, "tasks")).unwrap_or_default();
+    let task_ids: Vec<String> = task_entries.iter().map(|(id, _, _)| id.clone()).collect();
+    let task_index: HashMap<String, usize> = task_ids.iter().enumerate().map(|(i, id)| (id.clone(), i)).collect();
+    let names = Names { tasks: &task_index, task_ids: &task_ids };
+
+    let mut tasks = Vec::with_capacity(task_entries.len());
+    for (tid, pos, node) in &task_entries {
+        if let Some(t) = task(ctx, &names, tid, *pos, node, clock) {
+            tasks.push(t);
+        }
+    }
+
+    let mut halls = Vec::new();
+    for (hid, _, node) in f.get("halls").map(|n| entries(ctx, n, "halls")).unwrap_or_default() {
+        let path = join("halls", &hid);
+        let Some(h) = Fields::read(ctx, node, &path, &["it_mw", "ready"]) else { continue };
+        let it = h.required(ctx, "it_mw", "IT capacity in MW").and_then(|n| positive(ctx, n, &h.field("it_mw"), MAX_MW, "MW"));
+        let ready = h.required(ctx, "ready", "the task whose finish makes the hall ready").and_then(|n| names.task(ctx, n, &h.field("ready")));
+        if let (Some(it), Some(ready)) = (it, ready) {
+            halls.push(Hall { id: hid, it_watts: mw_to_watts(it), ready });
+        }
+    }
+
+    let mut power = Vec::new();
+    for (pid, _, node) in f.get("power").map(|n| entries(ctx, n, "power")).unwrap_or_default() {
+        let path = join("power", &pid);
+        let Some(p) = Fields::read(ctx, node, &path, &["mw", "from", "lag", "until"]) else { continue };
+        let mw = p.required(ctx, "mw", "facility MW").and_then(|n| positive(ctx, n, &p.field("mw"), MAX_MW, "MW"));
+        let from = p.required(ctx, "from", "a task id or a date").and_then(|n| names.trigger(ctx, n, &p.field("from"), clock.start, clock.horizon));
+        let lag = p.get("lag").map(|n| fixed_duration(ctx, n, &p.field("lag")));
+        let until = p.get("until").map(|n| names.trigger(ctx, n, &p.field("until"), clock.start, clock.horizon));
+        if let (Some(mw), Some(from), Some(lag), Some(until)) = (mw, from, lag.unwrap_or(Some(0)), until.map_or(Some(None), |u| u.map(Some))) {
+            if let (Trigger::Day(a), Some(Trigger::Day(b))) = (from, until) {
+                if b <= a {
+                    ctx.error(p.pos, &p.field("until"), "`until` is not after `from`: this source would never be on", None);
+                }
+            }
+            power.push(PowerSource { id: pid, watts: mw_to_watts(mw), from, lag, until });
+        }
+    }
+
+    let pue_or_1 = pue.unwrap_or(1.0);
+    let mut orders = Vec::new();
+    for (oid, pos, node) in f.get("orders").map(|n| entries(ctx, n, "orders")).unwrap_or_default() {
+        let path = join("orders", &oid);
+        let Some(o) = Fields::read(ctx, node, &path, &["generation", "racks", "rack_kw", "gpus_per_rack", "ordered", "lead_time", "racks_per_week"]) else { continue };
+        let generation = o.required(ctx, "generation", "the GPU generation, e.g. GB300").and_then(|n| string(ctx, n, &o.field("generation")));
+        let racks = o.required(ctx, "racks", "how many racks").and_then(|n| integer(ctx, n, &o.field("racks"), 1, MAX_RACKS, "racks"));
+        let rack_kw = o.required(ctx, "rack_kw", "IT kW per rack").and_then(|n| positive(ctx, n, &o.field("rack_kw"), MAX_RACK_KW, "kW"));
+        let gpus = o.required(ctx, "gpus_per_rack", "GPUs in one rack").and_then(|n| integer(ctx, n, &o.field("gpus_per_rack"), 1, MAX_GPUS_PER_RACK, "GPUs"));
+        let ordered = o.required(ctx, "ordered", "a date or a task id").and_then(|n| names.trigger(ctx, n, &o.field("ordered"), clock.start, clock.horizon));
+        let lead = o.required(ctx, "lead_time", "order to first delivery").and_then(|n| distribution(ctx, n, &o.field("lead_time")));
+        let rate = o.required(ctx, "racks_per_week", "delivery rate").and_then(|n| integer(ctx, n, &o.field("racks_per_week"), 1, MAX_RACKS, "racks per week"));
+        if let (Some(generation), Some(racks), Some(rack_kw), Some(gpus_per_rack), Some(ordered), Some(lead_time), Some(racks_per_week)) =
+            (generation, racks, rack_kw, gpus, ordered, lead, rate)
+        {
+            let it = rack_kw * 1000.0;
+            orders.push(Order {
+                id: oid,
+                generation,
+                racks,
+                gpus_per_rack,
+                rack_it_watts: it.round() as u64,
+                rack_facility_watts: (it * pue_or_1).round() as u64,
+                ordered,
+                lead_time,
+                racks_per_week,
+                pos,
+            });
+        }
+    }
+
+    let install = match f.get("install") {
+        Some(n) => install(ctx, n),
+        None if f.get("orders").is_some_and(|o| matches!(&o.value, Value::Map(m) if !m.is_empty())) => {
+            ctx.error(f.pos, "install", "missing field `install` (crews, days_per_rack, burn_in): the site has GPU orders", None);
+            None
+        }
+        None => Some(Install { crews: 1, days_per_rack: 1, burn_in: 0 }),
+    };
+
+    if ctx.diags.len() > errors_before {
+        return None;
+    }
+    Some(Site {
+        id: id.to_owned(),
+        file: ctx.file.to_path_buf(),
+        name,
+        pue: pue?,
+        tasks,
+        halls,
+        power,
+        orders,
+        install: install?,
+    })
+}
+
+fn task(ctx: &mut Ctx, names: &Names, id: &str, pos: Pos, node: &Node, clock: &Clock) -> Option<Task> {
+    let path = join("tasks", id);
+    let f = Fields::read(ctx, node, &path, &["name", "kind", "duration", "after", "not_before", "risks"])?;
+    let name = f.get("name").and_then(|n| string(ctx, n, &f.field("name"))).unwrap_or_else(|| id.to_owned());
+    let kind = match f.get("kind") {
+        None => Some(TaskKind::Other),
+        Some(n) => string(ctx, n, &f.field("kind")).and_then(|k| {
+            TaskKind::parse(&k).or_else(|| {
+                let help = did_you_mean(&k, TaskKind::NAMES).or_else(|| Some(format!("use one of: {}", TaskKind::NAMES.join(", "))));
+                ctx.error(n.pos, &f.field("kind"), format!("unknown task kind `{k}`"), help);
+                None
+            })
+        }),
+    };
+    let duration = f.required(ctx, "duration", "e.g. `90d` or `{ triangular: [3mo, 6mo, 12mo] }`").and_then(|n| distribution(ctx, n, &f.field("duration")));
+
+    let mut after = Vec::new();
+    let mut ok = true;
+    if let Some(list) = f.get("after") {
+        let items: Vec<&Node> = match &list.value {
+            Value::Seq(items) => items.iter().collect(),
+            Value::Str(_) => vec![list],
+            Value::Null => vec![],
+            _ => {
+                ctx.expected(list, &f.field("after"), "a list of task ids");
+                ok = false;
+                vec![]
+            }
+        };
+        for (i, item) in items.into_iter().enumerate() {
+            let ipath = format!("{}[{i}]", f.field("after"));
+            let dep = match &item.value {
+                Value::Map(_) => {
+                    let d = Fields::read(ctx, item, &ipath, &["task", "lag"]);
+                    d.and_then(|d| {
+                        let t = d.required(ctx, "task", "the predecessor's id").and_then(|n| names.task(ctx, n, &d.field("task")));
+                        let lag = d.get("lag").map_or(Some(0), |n| fixed_duration(ctx, n, &d.field("lag")));
+                        Some(Dependency { task: t?, lag: lag?, pos: item.pos })
+                    })
+                }
+                _ => names.task(ctx, item, &ipath).map(|t| Dependency { task: t, lag: 0, pos: item.pos }),
+            };
+            match dep {
+                Some(d) => after.push(d),
+                None => ok = false,
+            }
+        }
+    }
+
+    let not_before = match f.get("not_before") {
+        None => Some(None),
+        Some(n) => date(ctx, n, &f.field("not_before")).and_then(|d| in_window(ctx, n.pos, &f.field("not_before"), d, clock.start, clock.horizon)).map(Some),
+    };
+
+    let mut risks = Vec::new();
+    if let Some(list) = f.get("risks") {
+        match &list.value {
+            Value::Seq(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    let rpath = format!("{}[{i}]", f.field("risks"));
+                    let Some(r) = Fields::read(ctx, item, &rpath, &["name", "probability", "delay"]) else { ok = false; continue };
+                    let rname = r.get("name").and_then(|n| string(ctx, n, &r.field("name"))).unwrap_or_else(|| format!("{id} risk {}", i + 1));
+                    let p = r.required(ctx, "probability", "between 0 and 1").and_then(|n| number(ctx, n, &r.field("probability"), 0.0, 1.0, "a probability"));
+                    let delay = r.required(ctx, "delay", "a duration or distribution").and_then(|n| distribution(ctx, n, &r.field("delay")));
+                    match (p, delay) {
+                        (Some(probability), Some(delay)) => risks.push(Risk { name: rname, probability, delay }),
+                        _ => ok = false,
+                    }
+                }
+            }
+            Value::Null => {}
+            _ => {
+                ctx.expected(list, &f.field("risks"), "a list of risks");
+                ok = false;
+            }
+        }
+    }
+
+    if !ok {
+        return None;
+    }
+    Some(Task { id: id.to_owned(), name, kind: kind?, duration: duration?, after, not_before: not_before?, risks, pos })
+}
+
+fn install(ctx: &mut Ctx, node: &Node) -> Option<Install> {
+    let f = Fields::read(ctx, node, "install", &["crews", "days_per_rack", "burn_in"])?;
+    let crews = f.required(ctx, "crews", "install crews working in parallel").and_then(|n| integer(ctx, n, "install.crews", 1, MAX_CREWS, "crews"));
+    let dpr = f.required(ctx, "days_per_rack", "whole days one crew spends on one rack").and_then(|n| integer(ctx, n, "install.days_per_rack", 1, 365, "days"));
+    let burn_in = f.get("burn_in").map_or(Some(0), |n| fixed_duration(ctx, n, "install.burn_in"));
+    if burn_in.is_some_and(|b| b > 365) {
+        ctx.error(f.get("burn_in").map_or(f.pos, |n| n.pos), "install.burn_in", "burn-in longer than a year", Some("burn-in is usually 1 to 4 weeks".into()));
+        return None;
+    }
+    Some(Install { crews: crews?, days_per_rack: dpr?, burn_in: burn_in? })
+}
+
+/// MW (validated finite, positive, bounded) to whole watts.
+fn mw_to_watts(mw: f64) -> u64 {
+    (mw * 1_000_000.0).round() as u64
+}

@@ -1,0 +1,169 @@
+//! Reading a scenario folder from disk.
+//!
+//! This is the only place in the scenario module that does I/O. Every file is
+//! read and checked, and all problems come back together.
+
+use std::path::{Path, PathBuf};
+
+use super::decode::{self, Ctx};
+use super::yaml::{self, Pos};
+use super::{Scenario, validate};
+use crate::diagnostic::{Diagnostic, Diagnostics};
+
+/// The largest site or scenario file accepted; far beyond any real site.
+pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+/// The file that holds the clock (and later the market).
+pub const SCENARIO_FILE: &str = "scenario.yaml";
+
+/// Why a scenario could not be loaded. Every variant is the planner's to fix.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("{}: scenario folder not found", .0.display())]
+    NotFound(PathBuf),
+    #[error("{}: is a file; expected a scenario folder holding scenario.yaml and one YAML file per site", .0.display())]
+    NotAFolder(PathBuf),
+    #[error("{}: cannot read: {source}", path.display())]
+    Unreadable { path: PathBuf, source: std::io::Error },
+    #[error("{0}")]
+    Invalid(Diagnostics),
+}
+
+impl LoadError {
+    /// The located problems, if the files were read but are wrong.
+    pub fn diagnostics(&self) -> Option<&Diagnostics> {
+        match self {
+            LoadError::Invalid(d) => Some(d),
+            _ => None,
+        }
+    }
+}
+
+/// Loads and checks every file of the scenario folder `dir`.
+pub fn load_dir(dir: &Path) -> Result<Scenario, LoadError> {
+    let meta = std::fs::metadata(dir).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => LoadError::NotFound(dir.to_path_buf()),
+        _ => LoadError::Unreadable { path: dir.to_path_buf(), source: e },
+    })?;
+    if !meta.is_dir() {
+        return Err(LoadError::NotAFolder(dir.to_path_buf()));
+    }
+    let listing = std::fs::read_dir(dir).map_err(|e| LoadError::Unreadable { path: dir.to_path_buf(), source: e })?;
+    let mut files = Vec::new();
+    for entry in listing {
+        let entry = entry.map_err(|e| LoadError::Unreadable { path: dir.to_path_buf(), source: e })?;
+        let path = entry.path();
+        let is_yaml = path.extension().is_some_and(|e| e == "yaml" || e == "yml");
+        if is_yaml {
+            files.push(path);
+        }
+    }
+    files.sort();
+
+    let mut diags = Diagnostics::default();
+    let scenario_path = dir.join(SCENARIO_FILE);
+    let mut site_files = Vec::new();
+    for path in files {
+        let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        if path == scenario_path {
+            continue;
+        }
+        if stem == "scenario" {
+            file_error(&mut diags, &path, "rename this file to scenario.yaml".into());
+            continue;
+        }
+        site_files.push((stem, path));
+    }
+
+    let clock = match read_yaml(&scenario_path, &mut diags) {
+        Some(root) => decode::scenario_file(&mut Ctx { file: &scenario_path, diags: &mut diags }, &root),
+        None => None,
+    };
+
+    let mut sites = Vec::new();
+    let mut seen: Vec<(String, PathBuf)> = Vec::new();
+    for (stem, path) in &site_files {
+        if let Some((_, first)) = seen.iter().find(|(s, _)| s == stem) {
+            file_error(&mut diags, path, format!("site id `{stem}` is also used by {}; site ids (file names) must be unique", first.display()));
+            continue;
+        }
+        seen.push((stem.clone(), path.clone()));
+        let Some(root) = read_yaml(path, &mut diags) else { continue };
+        // Without a valid clock, dates cannot be checked; still report the file's other problems.
+        let fallback = decode::Clock { start: chrono::NaiveDate::MIN, horizon: chrono::NaiveDate::MAX };
+        let clock_ref = clock.as_ref().unwrap_or(&fallback);
+        let mut ctx = Ctx { file: path, diags: &mut diags };
+        if let Some(site) = decode::site_file(&mut ctx, &root, stem, clock_ref) {
+            sites.push(site);
+        }
+    }
+    if site_files.is_empty() && clock.is_some() {
+        file_error(&mut diags, dir, "the scenario has no site files; add one YAML file per site".into());
+    }
+
+    if let Some(clock) = clock {
+        let scenario = Scenario { start: clock.start, horizon: clock.horizon, sites };
+        if diags.is_empty() {
+            validate::check(&scenario, &mut diags);
+        }
+        if diags.is_empty() {
+            return Ok(scenario);
+        }
+    }
+    diags.sort();
+    Err(LoadError::Invalid(diags))
+}
+
+fn file_error(diags: &mut Diagnostics, path: &Path, message: String) {
+    diags.push(Diagnostic { file: path.to_path_buf(), pos: Pos::default(), field: String::new(), message, help: None });
+}
+
+/// Reads and parses one file, reporting any failure as a diagnostic.
+fn read_yaml(path: &Path, diags: &mut Diagnostics) -> Option<yaml::Node> {
+    let bytes = match std::fs::metadata(path) {
+        Ok(m) if m.len() > MAX_FILE_BYTES => {
+            file_error(diags, path, format!("file is {} bytes; the limit is {MAX_FILE_BYTES}", m.len()));
+            return None;
+        }
+        Ok(_) => std::fs::read(path),
+        Err(e) => Err(e),
+    };
+    let bytes = match bytes {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let msg = if path.file_name().is_some_and(|n| n == SCENARIO_FILE) {
+                "missing: every scenario folder needs a scenario.yaml with `start` and `horizon`".to_owned()
+            } else {
+                format!("cannot read: {e}")
+            };
+            file_error(diags, path, msg);
+            return None;
+        }
+        Err(e) => {
+            file_error(diags, path, format!("cannot read: {e}"));
+            return None;
+        }
+    };
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            let line = valid.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
+            let column = valid.iter().rev().take_while(|&&b| b != b'\n').count() as u64 + 1;
+            diags.push(Diagnostic {
+                file: path.to_path_buf(),
+                pos: Pos { line, column },
+                field: String::new(),
+                message: "the file is not valid UTF-8 text".into(),
+                help: Some("save the file as UTF-8".into()),
+            });
+            return None;
+        }
+    };
+    match yaml::parse(&text) {
+        Ok(node) => Some(node),
+        Err(e) => {
+            diags.push(Diagnostic { file: path.to_path_buf(), pos: e.pos, field: String::new(), message: e.message, help: None });
+            None
+        }
+    }
+}
