@@ -1,1 +1,119 @@
-fn main(){}
+//! The command line: parse arguments, call the library, print, set the exit code.
+//!
+//! Exit codes: 0 success; 2 the scenario has a mistake (or cannot be found);
+//! 1 anything else (e.g. an output file cannot be written).
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use tracing::info;
+use warmshell::engine::Options;
+use warmshell::{LoadError, Scenario, report, timeline};
+
+#[derive(Parser)]
+#[command(name = "warmshell", version, about = "Simulate AI data-center build-out: warm shells, power and GPUs")]
+struct Cli {
+    /// More diagnostics on stderr (-v info, -vv debug); RUST_LOG overrides.
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    verbose: u8,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check a scenario folder and report every mistake with its location.
+    Validate {
+        /// The scenario folder (scenario.yaml plus one YAML file per site).
+        #[arg(default_value = "sites")]
+        dir: PathBuf,
+    },
+    /// Simulate the build-out at point values and print a summary.
+    Run {
+        #[arg(default_value = "sites")]
+        dir: PathBuf,
+        /// Write timeline.json and the CSV files into this folder.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Write every processed event as JSON lines to this file.
+        #[arg(long)]
+        events: Option<PathBuf>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing(cli.verbose);
+    match cli.command {
+        Command::Validate { dir } => {
+            let Some(scenario) = load(&dir) else { return ExitCode::from(2) };
+            let racks: u64 = scenario.sites.iter().flat_map(|s| &s.orders).map(|o| u64::from(o.racks)).sum();
+            println!(
+                "{}: ok ({} site{}, {} tasks, {} racks on order)",
+                dir.display(),
+                scenario.sites.len(),
+                if scenario.sites.len() == 1 { "" } else { "s" },
+                scenario.sites.iter().map(|s| s.tasks.len()).sum::<usize>(),
+                racks
+            );
+            ExitCode::SUCCESS
+        }
+        Command::Run { dir, out, events } => {
+            let Some(scenario) = load(&dir) else { return ExitCode::from(2) };
+            let timeline = timeline::run(&scenario, Options { log: events.is_some() });
+            if let Err(e) = write_outputs(&timeline, out.as_deref(), events.as_deref()) {
+                eprintln!("error: {e}");
+                return ExitCode::from(1);
+            }
+            print!("{}", report::summary::render(&timeline));
+            ExitCode::SUCCESS
+        }
+    }
+}
+
+fn init_tracing(verbose: u8) {
+    let default = match verbose {
+        0 => "warn",
+        1 => "info",
+        _ => "debug",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_target(false).init();
+}
+
+/// Loads the scenario, or prints every problem and returns `None`.
+fn load(dir: &Path) -> Option<Scenario> {
+    info!(dir = %dir.display(), "loading scenario");
+    match warmshell::load_dir(dir) {
+        Ok(s) => Some(s),
+        Err(LoadError::Invalid(diags)) => {
+            for d in diags.iter() {
+                eprintln!("error: {d}");
+                if let Some(snippet) = std::fs::read_to_string(&d.file).ok().and_then(|src| d.snippet(&src)) {
+                    eprintln!("{snippet}");
+                }
+            }
+            eprintln!("{} problem{} found; nothing was written", diags.len(), if diags.len() == 1 { "" } else { "s" });
+            None
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            None
+        }
+    }
+}
+
+fn write_outputs(t: &timeline::Timeline, out: Option<&Path>, events: Option<&Path>) -> std::io::Result<()> {
+    // Render everything first, so a failure leaves every previous output as it was.
+    let artifacts = if out.is_some() { report::artifacts(t)? } else { Vec::new() };
+    let log = events.map(|_| report::events_jsonl(t)).transpose()?;
+    if let Some(dir) = out {
+        report::write(dir, &artifacts)?;
+        info!(dir = %dir.display(), files = artifacts.len(), "outputs written");
+    }
+    if let (Some(path), Some(bytes)) = (events, log) {
+        report::write_file(path, &bytes)?;
+    }
+    Ok(())
+}

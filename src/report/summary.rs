@@ -1,0 +1,88 @@
+//! The terminal summary: per site, what a planner wants at a glance.
+
+use std::fmt::Write;
+
+use crate::timeline::{SiteTimeline, Timeline};
+
+pub fn render(t: &Timeline) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "warmshell: {} site{}, {} to {} (point values of every duration)",
+        t.sites.len(),
+        if t.sites.len() == 1 { "" } else { "s" },
+        t.start,
+        t.horizon
+    );
+    for s in &t.sites {
+        out.push('\n');
+        site(&mut out, s, t);
+    }
+    out
+}
+
+fn site(out: &mut String, s: &SiteTimeline, t: &Timeline) {
+    let _ = writeln!(out, "{}  {}", s.id, s.name);
+    let never = "not by the horizon";
+    let _ = writeln!(
+        out,
+        "  power-on       first rack {}   all racks {}",
+        s.first_power_on.as_deref().unwrap_or(never),
+        s.full_power_on.as_deref().unwrap_or(never)
+    );
+    let _ = writeln!(out, "  MW drawn       {}", year_ends(s, t));
+    let d = &s.dark_gpu_days;
+    if d.total == 0 {
+        let _ = writeln!(out, "  dark GPU-days  none");
+    } else {
+        let pct = |v: u64| format!("{:.0}%", v as f64 * 100.0 / d.total as f64);
+        let _ = writeln!(
+            out,
+            "  dark GPU-days  {}  (shell {}, crew {}, power {}, burn-in {}); main reason: {}",
+            big(d.total),
+            pct(d.shell),
+            pct(d.crew),
+            pct(d.power),
+            pct(d.burn_in),
+            s.main_dark_reason.map_or("none", |r| r.as_str())
+        );
+    }
+    for o in &s.orders {
+        let _ = writeln!(
+            out,
+            "  order {:<12} {:>6} racks {:<8} delivered {}  power-on {}  all on {}",
+            o.id,
+            o.racks,
+            o.generation,
+            o.first_delivery.as_deref().unwrap_or("-"),
+            o.first_power_on.as_deref().unwrap_or(never),
+            o.full_power_on.as_deref().unwrap_or(never)
+        );
+    }
+    if !s.critical_path.is_empty() {
+        let _ = writeln!(out, "  critical path  {}", s.critical_path.join(" -> "));
+    }
+}
+
+/// MW drawn at the end of each calendar year in the run.
+fn year_ends(s: &SiteTimeline, t: &Timeline) -> String {
+    let first: i32 = t.start[..4].parse().unwrap_or(0);
+    let last: i32 = t.horizon[..4].parse().unwrap_or(first);
+    let mut parts = Vec::new();
+    for year in first..=last {
+        let end = format!("{year}-12-31");
+        let end = if end > t.horizon { t.horizon.clone() } else { end };
+        let drawn = s.power_curve.iter().take_while(|p| p.date <= end).last().map_or(0.0, |p| p.drawn_mw);
+        parts.push(format!("{year}: {drawn:.0}"));
+    }
+    parts.join("  ")
+}
+
+/// 1234567 -> "1.23 M"
+fn big(n: u64) -> String {
+    match n {
+        0..=9_999 => n.to_string(),
+        10_000..=999_999 => format!("{:.1} k", n as f64 / 1e3),
+        _ => format!("{:.2} M", n as f64 / 1e6),
+    }
+}
