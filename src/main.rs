@@ -39,6 +39,9 @@ enum Command {
         /// Write every processed event as JSON lines to this file.
         #[arg(long)]
         events: Option<PathBuf>,
+        /// Simulate only this site (its file name without .yaml); repeatable.
+        #[arg(long = "site", value_name = "ID")]
+        sites: Vec<String>,
     },
 }
 
@@ -59,8 +62,12 @@ fn main() -> ExitCode {
             );
             ExitCode::SUCCESS
         }
-        Command::Run { dir, out, events } => {
-            let Some(scenario) = load(&dir) else { return ExitCode::from(2) };
+        Command::Run { dir, out, events, sites } => {
+            let Some(mut scenario) = load(&dir) else { return ExitCode::from(2) };
+            if let Err(e) = scenario.keep_sites(&sites) {
+                eprintln!("error: {e}");
+                return ExitCode::from(2);
+            }
             let timeline = timeline::run(&scenario, Options { log: events.is_some() });
             if let Err(e) = write_outputs(&timeline, out.as_deref(), events.as_deref()) {
                 eprintln!("error: {e}");

@@ -24,12 +24,16 @@ pub fn render(t: &Timeline) -> String {
 fn site(out: &mut String, s: &SiteTimeline, t: &Timeline) {
     let _ = writeln!(out, "{}  {}", s.id, s.name);
     let never = "not by the horizon";
-    let _ = writeln!(
+    if s.orders.is_empty() {
+        let _ = writeln!(out, "  power-on       no GPU orders");
+    } else {
+        let _ = writeln!(
         out,
         "  power-on       first rack {}   all racks {}",
         s.first_power_on.as_deref().unwrap_or(never),
         s.full_power_on.as_deref().unwrap_or(never)
-    );
+        );
+    }
     let _ = writeln!(out, "  MW drawn       {}", year_ends(s, t));
     let d = &s.dark_gpu_days;
     if d.total == 0 {
@@ -73,7 +77,8 @@ fn year_ends(s: &SiteTimeline, t: &Timeline) -> String {
         let end = format!("{year}-12-31");
         let end = if end > t.horizon { t.horizon.clone() } else { end };
         let drawn = s.power_curve.iter().take_while(|p| p.date <= end).last().map_or(0.0, |p| p.drawn_mw);
-        parts.push(format!("{year}: {drawn:.0}"));
+        let drawn = format!("{drawn:.1}");
+        parts.push(format!("{year}: {}", drawn.trim_end_matches(".0")));
     }
     parts.join("  ")
 }

@@ -38,6 +38,20 @@ impl Scenario {
         day_of(self.start, self.horizon)
     }
 
+    /// Keeps only the named sites (all when `ids` is empty), in their folder order.
+    pub fn keep_sites(&mut self, ids: &[String]) -> Result<(), String> {
+        if let Some(missing) = ids.iter().find(|id| !self.sites.iter().any(|s| &s.id == *id)) {
+            let known: Vec<&str> = self.sites.iter().map(|s| s.id.as_str()).collect();
+            let hint = crate::diagnostic::did_you_mean(missing, known.iter().copied())
+                .unwrap_or_else(|| format!("sites here: {}", known.join(", ")));
+            return Err(format!("no site `{missing}` in this scenario; {hint}"));
+        }
+        if !ids.is_empty() {
+            self.sites.retain(|s| ids.contains(&s.id));
+        }
+        Ok(())
+    }
+
     /// The calendar date of a clock day.
     pub fn date(&self, day: Day) -> NaiveDate {
         date_of(self.start, day)
