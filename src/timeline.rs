@@ -158,7 +158,9 @@ pub fn run(scenario: &Scenario, options: Options) -> Timeline {
         .sites
         .iter()
         .map(|site| {
+            let _span = tracing::debug_span!("site", id = %site.id).entered();
             let run = engine::simulate(scenario, site, &Draw::point(site), options);
+            tracing::debug!(power_points = run.power_curve.len(), dark_months = run.dark.months().count(), "simulated");
             site_timeline(scenario, site, run)
         })
         .collect();

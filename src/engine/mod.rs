@@ -189,9 +189,12 @@ impl<'a> Sim<'a> {
     }
 
     fn run(&mut self) {
+        let mut processed = 0u64;
         while let Some(day) = self.queue.next_day().filter(|&d| d <= self.horizon) {
             while let Some(event) = self.queue.pop_on(day) {
+                tracing::trace!(day, ?event, "event");
                 self.apply(day, event);
+                processed += 1;
             }
             self.shed(day);
             self.install(day);
@@ -208,6 +211,7 @@ impl<'a> Sim<'a> {
                 p.at_horizon = c;
             }
         }
+        tracing::debug!(site = %self.site.id, events = processed, left_after_horizon = self.queue.len(), "event loop done");
     }
 
     fn finish(self) -> SiteRun {

@@ -12,8 +12,7 @@ use chrono::NaiveDate;
 use super::duration::{Distribution, MAX_DURATION_DAYS, parse_duration, whole_days};
 use super::yaml::{Node, Pos, Value};
 use super::{
-    Day, Dependency, Hall, Install, Order, PowerSource, Risk, Site, Task, TaskKind, Trigger,
-    day_of,
+    Day, Dependency, Hall, Install, Order, PowerSource, Risk, Site, Task, TaskKind, Trigger, day_of,
 };
 use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean};
 
@@ -34,7 +33,13 @@ pub struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    pub fn error(&mut self, pos: Pos, field: &str, message: impl Into<String>, help: Option<String>) {
+    pub fn error(
+        &mut self,
+        pos: Pos,
+        field: &str,
+        message: impl Into<String>,
+        help: Option<String>,
+    ) {
         self.diags.push(Diagnostic {
             file: self.file.to_path_buf(),
             pos,
@@ -67,29 +72,56 @@ pub struct Fields<'n> {
     pub path: String,
     pub pos: Pos,
     entries: &'n [(Node, Node)],
+    /// Allowed names that an unknown key was reported as a likely misspelling of.
+    misspelt: Vec<&'n str>,
 }
 
 impl<'n> Fields<'n> {
     /// Reads `node` as a mapping with string keys drawn from `allowed`;
-    /// unknown keys are reported (with a suggestion) and skipped.
-    pub fn read(ctx: &mut Ctx, node: &'n Node, path: &str, allowed: &[&str]) -> Option<Self> {
+    /// unknown keys are reported (with a suggestion) and skipped, and so are
+    /// repeated keys (the first one counts).
+    pub fn read(ctx: &mut Ctx, node: &'n Node, path: &str, allowed: &[&'n str]) -> Option<Self> {
         let Value::Map(entries) = &node.value else {
-            let what = if path.is_empty() { "a mapping of fields" } else { "a mapping" };
+            let what = if path.is_empty() {
+                "a mapping of fields"
+            } else {
+                "a mapping"
+            };
             ctx.expected(node, path, what);
             return None;
         };
-        for (key, _) in entries {
+        let mut misspelt = Vec::new();
+        for (i, (key, _)) in entries.iter().enumerate() {
             match &key.value {
-                Value::Str(k) if allowed.contains(&k.as_str()) => {}
+                Value::Str(k) if allowed.contains(&k.as_str()) => {
+                    repeated_key(ctx, entries, i, path, k, "field");
+                }
                 Value::Str(k) => {
-                    let help = did_you_mean(k, allowed.iter().copied())
+                    let suggestion = did_you_mean(k, allowed.iter().copied());
+                    if let Some(&name) = allowed
+                        .iter()
+                        .find(|&&a| suggestion.is_some() && did_you_mean(k, [a]) == suggestion)
+                    {
+                        misspelt.push(name);
+                    }
+                    let help = suggestion
                         .or_else(|| Some(format!("allowed here: {}", allowed.join(", "))));
-                    ctx.error(key.pos, &join(path, k), format!("unknown field `{k}`"), help);
+                    ctx.error(
+                        key.pos,
+                        &join(path, k),
+                        format!("unknown field `{k}`"),
+                        help,
+                    );
                 }
                 _ => ctx.expected(key, path, "a field name"),
             }
         }
-        Some(Fields { path: path.to_owned(), pos: node.pos, entries })
+        Some(Fields {
+            path: path.to_owned(),
+            pos: node.pos,
+            entries,
+            misspelt,
+        })
     }
 
     pub fn get(&self, name: &str) -> Option<&'n Node> {
@@ -99,12 +131,14 @@ impl<'n> Fields<'n> {
             .map(|(_, v)| v)
     }
 
+    /// The field `name`, reporting it missing unless an unknown key was
+    /// already reported as a misspelling of it.
     pub fn required(&self, ctx: &mut Ctx, name: &str, what: &str) -> Option<&'n Node> {
         let found = self.get(name);
-        if found.is_none() {
+        if found.is_none() && !self.misspelt.contains(&name) {
             ctx.error(
                 self.pos,
-                &self.path,
+                &self.field(name),
                 format!("missing field `{name}` ({what})"),
                 None,
             );
@@ -117,13 +151,57 @@ impl<'n> Fields<'n> {
     }
 }
 
-/// Reads a mapping of `id: value` entries in document order.
+/// Reports the key at `entries[i]` (a `field` or an `id`) if an earlier key
+/// has the same name; returns true when it is such a repeat.
+fn repeated_key(
+    ctx: &mut Ctx,
+    entries: &[(Node, Node)],
+    i: usize,
+    path: &str,
+    name: &str,
+    what: &str,
+) -> bool {
+    let same = |k: &Node| match &k.value {
+        Value::Str(s) => s == name,
+        Value::Int(n) => n.to_string() == name,
+        _ => false,
+    };
+    let Some((first, _)) = entries[..i].iter().find(|(k, _)| same(k)) else {
+        return false;
+    };
+    let help = if what == "id" {
+        "ids must be unique; rename or remove one of them"
+    } else {
+        "remove one of them"
+    };
+    ctx.error(
+        entries[i].0.pos,
+        &join(path, name),
+        format!(
+            "duplicate {what} `{name}`: already given at line {}",
+            first.pos.line
+        ),
+        Some(help.into()),
+    );
+    true
+}
+
+/// Reads a mapping of `id: value` entries in document order; a repeated id
+/// is reported and skipped.
 pub fn entries<'n>(ctx: &mut Ctx, node: &'n Node, path: &str) -> Vec<(String, Pos, &'n Node)> {
     let mut out = Vec::new();
     match &node.value {
         Value::Null => {}
         Value::Map(pairs) => {
-            for (key, value) in pairs {
+            for (i, (key, value)) in pairs.iter().enumerate() {
+                let id = match &key.value {
+                    Value::Str(k) => k.clone(),
+                    Value::Int(n) => n.to_string(),
+                    _ => String::new(),
+                };
+                if !id.is_empty() && repeated_key(ctx, pairs, i, path, &id, "id") {
+                    continue;
+                }
                 match &key.value {
                     Value::Str(k) if valid_id(k) => out.push((k.clone(), key.pos, value)),
                     Value::Str(k) => ctx.error(
@@ -161,7 +239,14 @@ pub fn string(ctx: &mut Ctx, node: &Node, path: &str) -> Option<String> {
 }
 
 /// A finite number within `[min, max]`.
-pub fn number(ctx: &mut Ctx, node: &Node, path: &str, min: f64, max: f64, unit: &str) -> Option<f64> {
+pub fn number(
+    ctx: &mut Ctx,
+    node: &Node,
+    path: &str,
+    min: f64,
+    max: f64,
+    unit: &str,
+) -> Option<f64> {
     let x = match node.value {
         Value::Int(i) => i as f64,
         Value::Float(f) => f,
@@ -197,7 +282,14 @@ pub fn positive(ctx: &mut Ctx, node: &Node, path: &str, max: f64, unit: &str) ->
     Some(x)
 }
 
-pub fn integer(ctx: &mut Ctx, node: &Node, path: &str, min: i128, max: i128, what: &str) -> Option<u32> {
+pub fn integer(
+    ctx: &mut Ctx,
+    node: &Node,
+    path: &str,
+    min: i128,
+    max: i128,
+    what: &str,
+) -> Option<u32> {
     let Value::Int(i) = node.value else {
         ctx.expected(node, path, &format!("a whole number ({what})"));
         return None;
@@ -223,8 +315,53 @@ pub fn date(ctx: &mut Ctx, node: &Node, path: &str) -> Option<NaiveDate> {
 }
 
 fn parse_date(ctx: &mut Ctx, pos: Pos, path: &str, s: &str) -> Option<NaiveDate> {
-    match NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d") {
+    let parsed = NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d");
+    // `YYYY-MM-DD` in shape but not a calendar date: say which part is wrong.
+    let parts: Vec<&str> = s.trim().split('-').collect();
+    if parsed.is_err()
+        && let [y, m, d] = parts[..]
+        && [y, m, d]
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+        && let (Ok(year), Ok(month), Ok(day)) =
+            (y.parse::<i32>(), m.parse::<u32>(), d.parse::<u32>())
+    {
+        let problem = if !(MIN_YEAR..=MAX_YEAR).contains(&year) {
+            None
+        } else if !(1..=12).contains(&month) {
+            Some(format!("there is no month {month}"))
+        } else if day == 0 {
+            Some("there is no day 0".to_owned())
+        } else if NaiveDate::from_ymd_opt(year, month, day).is_none() {
+            let last = (28..=31)
+                .rev()
+                .find(|&d| NaiveDate::from_ymd_opt(year, month, d).is_some())
+                .unwrap_or(28);
+            Some(format!(
+                "{year}-{month:02} has {last} days, so there is no day {day}"
+            ))
+        } else {
+            None
+        };
+        if let Some(problem) = problem {
+            ctx.error(pos, path, format!("`{s}` is not a date: {problem}"), None);
+            return None;
+        }
+    }
+    match parsed {
         Ok(d) if (MIN_YEAR..=MAX_YEAR).contains(&chrono::Datelike::year(&d)) => Some(d),
+        _ if parts.len() == 3
+            && parts[0].len() > 4
+            && parts[0].bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            ctx.error(
+                pos,
+                path,
+                format!("date `{s}` is out of range"),
+                Some(format!("dates must lie between {MIN_YEAR} and {MAX_YEAR}")),
+            );
+            None
+        }
         Ok(_) => {
             ctx.error(
                 pos,
@@ -246,19 +383,28 @@ fn parse_date(ctx: &mut Ctx, pos: Pos, path: &str, s: &str) -> Option<NaiveDate>
     }
 }
 
+/// The text of a duration; a bare whole number is kept so that the parser
+/// can say which unit is missing (`90` -> write `90d`).
+fn duration_text(ctx: &mut Ctx, node: &Node, path: &str) -> Option<String> {
+    match &node.value {
+        Value::Str(s) => Some(s.clone()),
+        Value::Int(i) => Some(i.to_string()),
+        other => {
+            ctx.error(
+                node.pos,
+                path,
+                format!("expected a duration such as `90d`, found {}", other.kind()),
+                None,
+            );
+            None
+        }
+    }
+}
+
 /// A fixed duration such as `30d`, in whole days.
 pub fn fixed_duration(ctx: &mut Ctx, node: &Node, path: &str) -> Option<Day> {
-    let Value::Str(s) = &node.value else {
-        let help = matches!(node.value, Value::Int(_)).then(|| "write a unit, e.g. `30d`".to_owned());
-        ctx.error(
-            node.pos,
-            path,
-            format!("expected a duration such as `30d`, found {}", node.value.kind()),
-            help,
-        );
-        return None;
-    };
-    match parse_duration(s) {
+    let s = duration_text(ctx, node, path)?;
+    match parse_duration(&s) {
         Ok(days) => Some(whole_days(days)),
         Err(e) => {
             ctx.error(node.pos, path, e.message, e.help);
@@ -271,16 +417,10 @@ pub fn fixed_duration(ctx: &mut Ctx, node: &Node, path: &str) -> Option<Day> {
 pub fn distribution(ctx: &mut Ctx, node: &Node, path: &str) -> Option<Distribution> {
     const FORMS: [&str; 4] = ["uniform", "triangular", "pert", "lognormal"];
     let days = |ctx: &mut Ctx, n: &Node, p: &str| -> Option<f64> {
-        let Value::Str(s) = &n.value else {
-            ctx.error(
-                n.pos,
-                p,
-                format!("expected a duration such as `90d`, found {}", n.value.kind()),
-                matches!(n.value, Value::Int(_)).then(|| "write a unit, e.g. `90d`".to_owned()),
-            );
-            return None;
-        };
-        parse_duration(s).map_err(|e| ctx.error(n.pos, p, e.message, e.help)).ok()
+        let s = duration_text(ctx, n, p)?;
+        parse_duration(&s)
+            .map_err(|e| ctx.error(n.pos, p, e.message, e.help))
+            .ok()
     };
     match &node.value {
         Value::Str(_) | Value::Int(_) => days(ctx, node, path).map(Distribution::Fixed),
@@ -316,29 +456,47 @@ pub fn distribution(ctx: &mut Ctx, node: &Node, path: &str) -> Option<Distributi
                 if v.windows(2).all(|w| w[0] <= w[1]) {
                     true
                 } else {
-                    ctx.error(body.pos, &fpath, format!("expected {names} in increasing order"), None);
+                    ctx.error(
+                        body.pos,
+                        &fpath,
+                        format!("expected {names} in increasing order"),
+                        None,
+                    );
                     false
                 }
             };
             match form {
                 "uniform" => {
                     let v = list(ctx, 2)?;
-                    ordered(ctx, &v, "min <= max").then_some(Distribution::Uniform { min: v[0], max: v[1] })
+                    ordered(ctx, &v, "min <= max").then_some(Distribution::Uniform {
+                        min: v[0],
+                        max: v[1],
+                    })
                 }
                 "triangular" => {
                     let v = list(ctx, 3)?;
-                    ordered(ctx, &v, "min <= mode <= max")
-                        .then_some(Distribution::Triangular { min: v[0], mode: v[1], max: v[2] })
+                    ordered(ctx, &v, "min <= mode <= max").then_some(Distribution::Triangular {
+                        min: v[0],
+                        mode: v[1],
+                        max: v[2],
+                    })
                 }
                 "pert" => {
                     let v = list(ctx, 3)?;
-                    ordered(ctx, &v, "min <= mode <= max")
-                        .then_some(Distribution::Pert { min: v[0], mode: v[1], max: v[2] })
+                    ordered(ctx, &v, "min <= mode <= max").then_some(Distribution::Pert {
+                        min: v[0],
+                        mode: v[1],
+                        max: v[2],
+                    })
                 }
                 "lognormal" => {
                     let f = Fields::read(ctx, body, &fpath, &["p50", "p90"])?;
-                    let p50 = f.required(ctx, "p50", "the median duration").and_then(|n| days(ctx, n, &f.field("p50")));
-                    let p90 = f.required(ctx, "p90", "the 90th-percentile duration").and_then(|n| days(ctx, n, &f.field("p90")));
+                    let p50 = f
+                        .required(ctx, "p50", "the median duration")
+                        .and_then(|n| days(ctx, n, &f.field("p50")));
+                    let p90 = f
+                        .required(ctx, "p90", "the 90th-percentile duration")
+                        .and_then(|n| days(ctx, n, &f.field("p90")));
                     let (p50, p90) = (p50?, p90?);
                     if p50 <= 0.0 || p90 < p50 {
                         ctx.error(body.pos, &fpath, "expected 0 < p50 <= p90", None);
@@ -346,14 +504,25 @@ pub fn distribution(ctx: &mut Ctx, node: &Node, path: &str) -> Option<Distributi
                     }
                     // The tail beyond P90 is unbounded; keep it within reason.
                     if p90 * p90 / p50 > MAX_DURATION_DAYS {
-                        ctx.error(body.pos, &fpath, "p90 is so far above p50 that samples would exceed 100 years", None);
+                        ctx.error(
+                            body.pos,
+                            &fpath,
+                            "p90 is so far above p50 that samples would exceed 100 years",
+                            None,
+                        );
                         return None;
                     }
                     Some(Distribution::LogNormal { p50, p90 })
                 }
                 other => {
-                    let help = did_you_mean(other, FORMS).or_else(|| Some(format!("use one of: {}", FORMS.join(", "))));
-                    ctx.error(key.pos, &fpath, format!("unknown distribution `{other}`"), help);
+                    let help = did_you_mean(other, FORMS)
+                        .or_else(|| Some(format!("use one of: {}", FORMS.join(", "))));
+                    ctx.error(
+                        key.pos,
+                        &fpath,
+                        format!("unknown distribution `{other}`"),
+                        help,
+                    );
                     None
                 }
             }
@@ -386,15 +555,34 @@ impl Names<'_> {
         if let Some(&i) = self.tasks.get(id) {
             return Some(i);
         }
-        let help = did_you_mean(id, self.task_ids.iter().map(String::as_str));
+        let help = did_you_mean(id, self.task_ids.iter().map(String::as_str)).or_else(|| {
+            Some(match self.task_ids.len() {
+                0 => "this site has no tasks; declare it under `tasks`".to_owned(),
+                n if n <= 12 => format!("tasks in this site: {}", self.task_ids.join(", ")),
+                n => format!(
+                    "tasks in this site: {}, ... ({n} in all)",
+                    self.task_ids[..12].join(", ")
+                ),
+            })
+        });
         ctx.error(pos, path, format!("unknown task `{id}`"), help);
         None
     }
 
     /// A date, or a task id (the day it finishes).
-    fn trigger(&self, ctx: &mut Ctx, node: &Node, path: &str, start: NaiveDate, horizon: NaiveDate) -> Option<Trigger> {
+    fn trigger(
+        &self,
+        ctx: &mut Ctx,
+        node: &Node,
+        path: &str,
+        start: NaiveDate,
+        horizon: NaiveDate,
+    ) -> Option<Trigger> {
         let s = string(ctx, node, path)?;
-        if s.starts_with(|c: char| c.is_ascii_digit()) && s.contains('-') && !self.tasks.contains_key(&s) {
+        if s.starts_with(|c: char| c.is_ascii_digit())
+            && s.contains('-')
+            && !self.tasks.contains_key(&s)
+        {
             let d = parse_date(ctx, node.pos, path, &s)?;
             return in_window(ctx, node.pos, path, d, start, horizon).map(Trigger::Day);
         }
@@ -403,7 +591,14 @@ impl Names<'_> {
 }
 
 /// The clock day of a date that must lie within the scenario.
-fn in_window(ctx: &mut Ctx, pos: Pos, path: &str, d: NaiveDate, start: NaiveDate, horizon: NaiveDate) -> Option<Day> {
+fn in_window(
+    ctx: &mut Ctx,
+    pos: Pos,
+    path: &str,
+    d: NaiveDate,
+    start: NaiveDate,
+    horizon: NaiveDate,
+) -> Option<Day> {
     if d < start || d > horizon {
         ctx.error(
             pos,
@@ -427,34 +622,87 @@ pub struct Clock {
 }
 
 pub fn scenario_file(ctx: &mut Ctx, root: &Node) -> Option<Clock> {
+    if matches!(root.value, Value::Null) {
+        ctx.error(
+            Pos::default(),
+            "",
+            "the file is empty",
+            Some("write the clock: `start: 2025-01-01` and `horizon: 2032-12-31`".into()),
+        );
+        return None;
+    }
     let f = Fields::read(ctx, root, "", &["start", "horizon"])?;
-    let start = f.required(ctx, "start", "the first day, YYYY-MM-DD").and_then(|n| date(ctx, n, "start"));
-    let horizon = f.required(ctx, "horizon", "the last simulated day, YYYY-MM-DD").and_then(|n| date(ctx, n, "horizon"));
+    let start = f
+        .required(ctx, "start", "the first day, YYYY-MM-DD")
+        .and_then(|n| date(ctx, n, "start"));
+    let horizon = f
+        .required(ctx, "horizon", "the last simulated day, YYYY-MM-DD")
+        .and_then(|n| date(ctx, n, "horizon"));
     let (start, horizon) = (start?, horizon?);
     if horizon <= start {
-        ctx.error(f.get("horizon").map_or(f.pos, |n| n.pos), "horizon", format!("horizon {horizon} is not after start {start}"), None);
+        ctx.error(
+            f.get("horizon").map_or(f.pos, |n| n.pos),
+            "horizon",
+            format!("horizon {horizon} is not after start {start}"),
+            None,
+        );
         return None;
     }
     if (horizon - start).num_days() > MAX_DURATION_DAYS as i64 {
-        ctx.error(f.get("horizon").map_or(f.pos, |n| n.pos), "horizon", "the horizon is more than 100 years after start", None);
+        ctx.error(
+            f.get("horizon").map_or(f.pos, |n| n.pos),
+            "horizon",
+            "the horizon is more than 100 years after start",
+            None,
+        );
         return None;
     }
     Some(Clock { start, horizon })
 }
 
 pub fn site_file(ctx: &mut Ctx, root: &Node, id: &str, clock: &Clock) -> Option<Site> {
-    let f = Fields::read(ctx, root, "", &["name", "pue", "tasks", "halls", "power", "orders", "install"])?;
+    if matches!(root.value, Value::Null) {
+        let help = "a site file needs at least `pue`, usually with `tasks`, `halls`, `power`, `orders` and `install` (see docs/format.md)";
+        ctx.error(
+            Pos::default(),
+            "",
+            "the site file is empty",
+            Some(help.into()),
+        );
+        return None;
+    }
+    let f = Fields::read(
+        ctx,
+        root,
+        "",
+        &[
+            "name", "pue", "tasks", "halls", "power", "orders", "install",
+        ],
+    )?;
     let errors_before = ctx.diags.len();
-    let name = f.get("name").and_then(|n| string(ctx, n, "name")).unwrap_or_else(|| id.to_owned());
+    let name = f
+        .get("name")
+        .and_then(|n| string(ctx, n, "name"))
+        .unwrap_or_else(|| id.to_owned());
     let pue = f
         .required(ctx, "pue", "power usage effectiveness, e.g. 1.25")
         .and_then(|n| number(ctx, n, "pue", 1.0, 3.0, "a PUE"));
 
     // Task ids first, so references can point forward.
-    let task_entries = f.get("tasks").map(|n| entries(ctx, n, "tasks")).unwrap_or_default();
+    let task_entries = f
+        .get("tasks")
+        .map(|n| entries(ctx, n, "tasks"))
+        .unwrap_or_default();
     let task_ids: Vec<String> = task_entries.iter().map(|(id, _, _)| id.clone()).collect();
-    let task_index: HashMap<String, usize> = task_ids.iter().enumerate().map(|(i, id)| (id.clone(), i)).collect();
-    let names = Names { tasks: &task_index, task_ids: &task_ids };
+    let task_index: HashMap<String, usize> = task_ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| (id.clone(), i))
+        .collect();
+    let names = Names {
+        tasks: &task_index,
+        task_ids: &task_ids,
+    };
 
     let mut tasks = Vec::with_capacity(task_entries.len());
     for (tid, pos, node) in &task_entries {
@@ -464,48 +712,151 @@ pub fn site_file(ctx: &mut Ctx, root: &Node, id: &str, clock: &Clock) -> Option<
     }
 
     let mut halls = Vec::new();
-    for (hid, _, node) in f.get("halls").map(|n| entries(ctx, n, "halls")).unwrap_or_default() {
+    for (hid, _, node) in f
+        .get("halls")
+        .map(|n| entries(ctx, n, "halls"))
+        .unwrap_or_default()
+    {
         let path = join("halls", &hid);
-        let Some(h) = Fields::read(ctx, node, &path, &["it_mw", "ready"]) else { continue };
-        let it = h.required(ctx, "it_mw", "IT capacity in MW").and_then(|n| positive(ctx, n, &h.field("it_mw"), MAX_MW, "MW"));
-        let ready = h.required(ctx, "ready", "the task whose finish makes the hall ready").and_then(|n| names.task(ctx, n, &h.field("ready")));
+        let Some(h) = Fields::read(ctx, node, &path, &["it_mw", "ready"]) else {
+            continue;
+        };
+        let it = h
+            .required(ctx, "it_mw", "IT capacity in MW")
+            .and_then(|n| positive(ctx, n, &h.field("it_mw"), MAX_MW, "MW"));
+        let ready = h
+            .required(ctx, "ready", "the task whose finish makes the hall ready")
+            .and_then(|n| names.task(ctx, n, &h.field("ready")));
         if let (Some(it), Some(ready)) = (it, ready) {
-            halls.push(Hall { id: hid, it_watts: mw_to_watts(it), ready });
+            halls.push(Hall {
+                id: hid,
+                it_watts: mw_to_watts(it),
+                ready,
+            });
         }
     }
 
     let mut power = Vec::new();
-    for (pid, _, node) in f.get("power").map(|n| entries(ctx, n, "power")).unwrap_or_default() {
+    for (pid, _, node) in f
+        .get("power")
+        .map(|n| entries(ctx, n, "power"))
+        .unwrap_or_default()
+    {
         let path = join("power", &pid);
-        let Some(p) = Fields::read(ctx, node, &path, &["mw", "from", "lag", "until"]) else { continue };
-        let mw = p.required(ctx, "mw", "facility MW").and_then(|n| positive(ctx, n, &p.field("mw"), MAX_MW, "MW"));
-        let from = p.required(ctx, "from", "a task id or a date").and_then(|n| names.trigger(ctx, n, &p.field("from"), clock.start, clock.horizon));
-        let lag = p.get("lag").map(|n| fixed_duration(ctx, n, &p.field("lag")));
-        let until = p.get("until").map(|n| names.trigger(ctx, n, &p.field("until"), clock.start, clock.horizon));
-        if let (Some(mw), Some(from), Some(lag), Some(until)) = (mw, from, lag.unwrap_or(Some(0)), until.map_or(Some(None), |u| u.map(Some))) {
-            if let (Trigger::Day(a), Some(Trigger::Day(b))) = (from, until) {
-                if b <= a {
-                    ctx.error(p.pos, &p.field("until"), "`until` is not after `from`: this source would never be on", None);
-                }
+        let Some(p) = Fields::read(ctx, node, &path, &["mw", "from", "lag", "until"]) else {
+            continue;
+        };
+        let mw = p
+            .required(ctx, "mw", "facility MW")
+            .and_then(|n| positive(ctx, n, &p.field("mw"), MAX_MW, "MW"));
+        let from = p
+            .required(ctx, "from", "a task id or a date")
+            .and_then(|n| names.trigger(ctx, n, &p.field("from"), clock.start, clock.horizon));
+        let lag = p
+            .get("lag")
+            .map(|n| fixed_duration(ctx, n, &p.field("lag")));
+        let until = p
+            .get("until")
+            .map(|n| names.trigger(ctx, n, &p.field("until"), clock.start, clock.horizon));
+        if let (Some(mw), Some(from), Some(lag), Some(until)) = (
+            mw,
+            from,
+            lag.unwrap_or(Some(0)),
+            until.map_or(Some(None), |u| u.map(Some)),
+        ) {
+            if let (Trigger::Day(a), Some(Trigger::Day(b))) = (from, until)
+                && b <= a
+            {
+                let at = p.get("until").map_or(p.pos, |n| n.pos);
+                ctx.error(
+                    at,
+                    &p.field("until"),
+                    "`until` is not after `from`: this source would never be on",
+                    None,
+                );
             }
-            power.push(PowerSource { id: pid, watts: mw_to_watts(mw), from, lag, until });
+            power.push(PowerSource {
+                id: pid,
+                watts: mw_to_watts(mw),
+                from,
+                lag,
+                until,
+            });
         }
     }
 
     let pue_or_1 = pue.unwrap_or(1.0);
     let mut orders = Vec::new();
-    for (oid, pos, node) in f.get("orders").map(|n| entries(ctx, n, "orders")).unwrap_or_default() {
+    for (oid, pos, node) in f
+        .get("orders")
+        .map(|n| entries(ctx, n, "orders"))
+        .unwrap_or_default()
+    {
         let path = join("orders", &oid);
-        let Some(o) = Fields::read(ctx, node, &path, &["generation", "racks", "rack_kw", "gpus_per_rack", "ordered", "lead_time", "racks_per_week"]) else { continue };
-        let generation = o.required(ctx, "generation", "the GPU generation, e.g. GB300").and_then(|n| string(ctx, n, &o.field("generation")));
-        let racks = o.required(ctx, "racks", "how many racks").and_then(|n| integer(ctx, n, &o.field("racks"), 1, MAX_RACKS, "racks"));
-        let rack_kw = o.required(ctx, "rack_kw", "IT kW per rack").and_then(|n| positive(ctx, n, &o.field("rack_kw"), MAX_RACK_KW, "kW"));
-        let gpus = o.required(ctx, "gpus_per_rack", "GPUs in one rack").and_then(|n| integer(ctx, n, &o.field("gpus_per_rack"), 1, MAX_GPUS_PER_RACK, "GPUs"));
-        let ordered = o.required(ctx, "ordered", "a date or a task id").and_then(|n| names.trigger(ctx, n, &o.field("ordered"), clock.start, clock.horizon));
-        let lead = o.required(ctx, "lead_time", "order to first delivery").and_then(|n| distribution(ctx, n, &o.field("lead_time")));
-        let rate = o.required(ctx, "racks_per_week", "delivery rate").and_then(|n| integer(ctx, n, &o.field("racks_per_week"), 1, MAX_RACKS, "racks per week"));
-        if let (Some(generation), Some(racks), Some(rack_kw), Some(gpus_per_rack), Some(ordered), Some(lead_time), Some(racks_per_week)) =
-            (generation, racks, rack_kw, gpus, ordered, lead, rate)
+        let Some(o) = Fields::read(
+            ctx,
+            node,
+            &path,
+            &[
+                "generation",
+                "racks",
+                "rack_kw",
+                "gpus_per_rack",
+                "ordered",
+                "lead_time",
+                "racks_per_week",
+            ],
+        ) else {
+            continue;
+        };
+        let generation = o
+            .required(ctx, "generation", "the GPU generation, e.g. GB300")
+            .and_then(|n| string(ctx, n, &o.field("generation")));
+        let racks = o
+            .required(ctx, "racks", "how many racks")
+            .and_then(|n| integer(ctx, n, &o.field("racks"), 1, MAX_RACKS, "racks"));
+        let rack_kw = o
+            .required(ctx, "rack_kw", "IT kW per rack")
+            .and_then(|n| positive(ctx, n, &o.field("rack_kw"), MAX_RACK_KW, "kW"));
+        let gpus = o
+            .required(ctx, "gpus_per_rack", "GPUs in one rack")
+            .and_then(|n| {
+                integer(
+                    ctx,
+                    n,
+                    &o.field("gpus_per_rack"),
+                    1,
+                    MAX_GPUS_PER_RACK,
+                    "GPUs",
+                )
+            });
+        let ordered = o
+            .required(ctx, "ordered", "a date or a task id")
+            .and_then(|n| names.trigger(ctx, n, &o.field("ordered"), clock.start, clock.horizon));
+        let lead = o
+            .required(ctx, "lead_time", "order to first delivery")
+            .and_then(|n| distribution(ctx, n, &o.field("lead_time")));
+        let rate = o
+            .required(ctx, "racks_per_week", "delivery rate")
+            .and_then(|n| {
+                integer(
+                    ctx,
+                    n,
+                    &o.field("racks_per_week"),
+                    1,
+                    MAX_RACKS,
+                    "racks per week",
+                )
+            });
+        if let (
+            Some(generation),
+            Some(racks),
+            Some(rack_kw),
+            Some(gpus_per_rack),
+            Some(ordered),
+            Some(lead_time),
+            Some(racks_per_week),
+        ) = (generation, racks, rack_kw, gpus, ordered, lead, rate)
         {
             let it = rack_kw * 1000.0;
             orders.push(Order {
@@ -518,18 +869,31 @@ pub fn site_file(ctx: &mut Ctx, root: &Node, id: &str, clock: &Clock) -> Option<
                 ordered,
                 lead_time,
                 racks_per_week,
-                pos,
+                // Whole-site checks on this order are about `rack_kw`.
+                pos: o.get("rack_kw").map_or(pos, |n| n.pos),
             });
         }
     }
 
     let install = match f.get("install") {
         Some(n) => install(ctx, n),
-        None if f.get("orders").is_some_and(|o| matches!(&o.value, Value::Map(m) if !m.is_empty())) => {
-            ctx.error(f.pos, "install", "missing field `install` (crews, days_per_rack, burn_in): the site has GPU orders", None);
+        None if f
+            .get("orders")
+            .is_some_and(|o| matches!(&o.value, Value::Map(m) if !m.is_empty())) =>
+        {
+            ctx.error(
+                f.pos,
+                "install",
+                "missing field `install` (crews, days_per_rack, burn_in): the site has GPU orders",
+                None,
+            );
             None
         }
-        None => Some(Install { crews: 1, days_per_rack: 1, burn_in: 0 }),
+        None => Some(Install {
+            crews: 1,
+            days_per_rack: 1,
+            burn_in: 0,
+        }),
     };
 
     if ctx.diags.len() > errors_before {
@@ -548,21 +912,48 @@ pub fn site_file(ctx: &mut Ctx, root: &Node, id: &str, clock: &Clock) -> Option<
     })
 }
 
-fn task(ctx: &mut Ctx, names: &Names, id: &str, pos: Pos, node: &Node, clock: &Clock) -> Option<Task> {
+fn task(
+    ctx: &mut Ctx,
+    names: &Names,
+    id: &str,
+    pos: Pos,
+    node: &Node,
+    clock: &Clock,
+) -> Option<Task> {
     let path = join("tasks", id);
-    let f = Fields::read(ctx, node, &path, &["name", "kind", "duration", "after", "not_before", "risks"])?;
-    let name = f.get("name").and_then(|n| string(ctx, n, &f.field("name"))).unwrap_or_else(|| id.to_owned());
+    let f = Fields::read(
+        ctx,
+        node,
+        &path,
+        &["name", "kind", "duration", "after", "not_before", "risks"],
+    )?;
+    let name = f
+        .get("name")
+        .and_then(|n| string(ctx, n, &f.field("name")))
+        .unwrap_or_else(|| id.to_owned());
     let kind = match f.get("kind") {
         None => Some(TaskKind::Other),
         Some(n) => string(ctx, n, &f.field("kind")).and_then(|k| {
             TaskKind::parse(&k).or_else(|| {
-                let help = did_you_mean(&k, TaskKind::NAMES).or_else(|| Some(format!("use one of: {}", TaskKind::NAMES.join(", "))));
-                ctx.error(n.pos, &f.field("kind"), format!("unknown task kind `{k}`"), help);
+                let help = did_you_mean(&k, TaskKind::NAMES)
+                    .or_else(|| Some(format!("use one of: {}", TaskKind::NAMES.join(", "))));
+                ctx.error(
+                    n.pos,
+                    &f.field("kind"),
+                    format!("unknown task kind `{k}`"),
+                    help,
+                );
                 None
             })
         }),
     };
-    let duration = f.required(ctx, "duration", "e.g. `90d` or `{ triangular: [3mo, 6mo, 12mo] }`").and_then(|n| distribution(ctx, n, &f.field("duration")));
+    let duration = f
+        .required(
+            ctx,
+            "duration",
+            "e.g. `90d` or `{ triangular: [3mo, 6mo, 12mo] }`",
+        )
+        .and_then(|n| distribution(ctx, n, &f.field("duration")));
 
     let mut after = Vec::new();
     let mut ok = true;
@@ -583,12 +974,24 @@ fn task(ctx: &mut Ctx, names: &Names, id: &str, pos: Pos, node: &Node, clock: &C
                 Value::Map(_) => {
                     let d = Fields::read(ctx, item, &ipath, &["task", "lag"]);
                     d.and_then(|d| {
-                        let t = d.required(ctx, "task", "the predecessor's id").and_then(|n| names.task(ctx, n, &d.field("task")));
-                        let lag = d.get("lag").map_or(Some(0), |n| fixed_duration(ctx, n, &d.field("lag")));
-                        Some(Dependency { task: t?, lag: lag?, pos: item.pos })
+                        let t = d
+                            .required(ctx, "task", "the predecessor's id")
+                            .and_then(|n| names.task(ctx, n, &d.field("task")));
+                        let lag = d
+                            .get("lag")
+                            .map_or(Some(0), |n| fixed_duration(ctx, n, &d.field("lag")));
+                        Some(Dependency {
+                            task: t?,
+                            lag: lag?,
+                            pos: item.pos,
+                        })
                     })
                 }
-                _ => names.task(ctx, item, &ipath).map(|t| Dependency { task: t, lag: 0, pos: item.pos }),
+                _ => names.task(ctx, item, &ipath).map(|t| Dependency {
+                    task: t,
+                    lag: 0,
+                    pos: item.pos,
+                }),
             };
             match dep {
                 Some(d) => after.push(d),
@@ -599,7 +1002,18 @@ fn task(ctx: &mut Ctx, names: &Names, id: &str, pos: Pos, node: &Node, clock: &C
 
     let not_before = match f.get("not_before") {
         None => Some(None),
-        Some(n) => date(ctx, n, &f.field("not_before")).and_then(|d| in_window(ctx, n.pos, &f.field("not_before"), d, clock.start, clock.horizon)).map(Some),
+        Some(n) => date(ctx, n, &f.field("not_before"))
+            .and_then(|d| {
+                in_window(
+                    ctx,
+                    n.pos,
+                    &f.field("not_before"),
+                    d,
+                    clock.start,
+                    clock.horizon,
+                )
+            })
+            .map(Some),
     };
 
     let mut risks = Vec::new();
@@ -608,12 +1022,30 @@ fn task(ctx: &mut Ctx, names: &Names, id: &str, pos: Pos, node: &Node, clock: &C
             Value::Seq(items) => {
                 for (i, item) in items.iter().enumerate() {
                     let rpath = format!("{}[{i}]", f.field("risks"));
-                    let Some(r) = Fields::read(ctx, item, &rpath, &["name", "probability", "delay"]) else { ok = false; continue };
-                    let rname = r.get("name").and_then(|n| string(ctx, n, &r.field("name"))).unwrap_or_else(|| format!("{id} risk {}", i + 1));
-                    let p = r.required(ctx, "probability", "between 0 and 1").and_then(|n| number(ctx, n, &r.field("probability"), 0.0, 1.0, "a probability"));
-                    let delay = r.required(ctx, "delay", "a duration or distribution").and_then(|n| distribution(ctx, n, &r.field("delay")));
+                    let Some(r) =
+                        Fields::read(ctx, item, &rpath, &["name", "probability", "delay"])
+                    else {
+                        ok = false;
+                        continue;
+                    };
+                    let rname = r
+                        .get("name")
+                        .and_then(|n| string(ctx, n, &r.field("name")))
+                        .unwrap_or_else(|| format!("{id} risk {}", i + 1));
+                    let p = r
+                        .required(ctx, "probability", "between 0 and 1")
+                        .and_then(|n| {
+                            number(ctx, n, &r.field("probability"), 0.0, 1.0, "a probability")
+                        });
+                    let delay = r
+                        .required(ctx, "delay", "a duration or distribution")
+                        .and_then(|n| distribution(ctx, n, &r.field("delay")));
                     match (p, delay) {
-                        (Some(probability), Some(delay)) => risks.push(Risk { name: rname, probability, delay }),
+                        (Some(probability), Some(delay)) => risks.push(Risk {
+                            name: rname,
+                            probability,
+                            delay,
+                        }),
                         _ => ok = false,
                     }
                 }
@@ -629,19 +1061,47 @@ fn task(ctx: &mut Ctx, names: &Names, id: &str, pos: Pos, node: &Node, clock: &C
     if !ok {
         return None;
     }
-    Some(Task { id: id.to_owned(), name, kind: kind?, duration: duration?, after, not_before: not_before?, risks, pos })
+    Some(Task {
+        id: id.to_owned(),
+        name,
+        kind: kind?,
+        duration: duration?,
+        after,
+        not_before: not_before?,
+        risks,
+        pos,
+    })
 }
 
 fn install(ctx: &mut Ctx, node: &Node) -> Option<Install> {
     let f = Fields::read(ctx, node, "install", &["crews", "days_per_rack", "burn_in"])?;
-    let crews = f.required(ctx, "crews", "install crews working in parallel").and_then(|n| integer(ctx, n, "install.crews", 1, MAX_CREWS, "crews"));
-    let dpr = f.required(ctx, "days_per_rack", "whole days one crew spends on one rack").and_then(|n| integer(ctx, n, "install.days_per_rack", 1, 365, "days"));
-    let burn_in = f.get("burn_in").map_or(Some(0), |n| fixed_duration(ctx, n, "install.burn_in"));
+    let crews = f
+        .required(ctx, "crews", "install crews working in parallel")
+        .and_then(|n| integer(ctx, n, "install.crews", 1, MAX_CREWS, "crews"));
+    let dpr = f
+        .required(
+            ctx,
+            "days_per_rack",
+            "whole days one crew spends on one rack",
+        )
+        .and_then(|n| integer(ctx, n, "install.days_per_rack", 1, 365, "days"));
+    let burn_in = f
+        .get("burn_in")
+        .map_or(Some(0), |n| fixed_duration(ctx, n, "install.burn_in"));
     if burn_in.is_some_and(|b| b > 365) {
-        ctx.error(f.get("burn_in").map_or(f.pos, |n| n.pos), "install.burn_in", "burn-in longer than a year", Some("burn-in is usually 1 to 4 weeks".into()));
+        ctx.error(
+            f.get("burn_in").map_or(f.pos, |n| n.pos),
+            "install.burn_in",
+            "burn-in longer than a year",
+            Some("burn-in is usually 1 to 4 weeks".into()),
+        );
         return None;
     }
-    Some(Install { crews: crews?, days_per_rack: dpr?, burn_in: burn_in? })
+    Some(Install {
+        crews: crews?,
+        days_per_rack: dpr?,
+        burn_in: burn_in?,
+    })
 }
 
 /// MW (validated finite, positive, bounded) to whole watts.

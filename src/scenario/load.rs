@@ -23,7 +23,10 @@ pub enum LoadError {
     #[error("{}: is a file; expected a scenario folder holding scenario.yaml and one YAML file per site", .0.display())]
     NotAFolder(PathBuf),
     #[error("{}: cannot read: {source}", path.display())]
-    Unreadable { path: PathBuf, source: std::io::Error },
+    Unreadable {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("{0}")]
     Invalid(Diagnostics),
 }
@@ -42,15 +45,24 @@ impl LoadError {
 pub fn load_dir(dir: &Path) -> Result<Scenario, LoadError> {
     let meta = std::fs::metadata(dir).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => LoadError::NotFound(dir.to_path_buf()),
-        _ => LoadError::Unreadable { path: dir.to_path_buf(), source: e },
+        _ => LoadError::Unreadable {
+            path: dir.to_path_buf(),
+            source: e,
+        },
     })?;
     if !meta.is_dir() {
         return Err(LoadError::NotAFolder(dir.to_path_buf()));
     }
-    let listing = std::fs::read_dir(dir).map_err(|e| LoadError::Unreadable { path: dir.to_path_buf(), source: e })?;
+    let listing = std::fs::read_dir(dir).map_err(|e| LoadError::Unreadable {
+        path: dir.to_path_buf(),
+        source: e,
+    })?;
     let mut files = Vec::new();
     for entry in listing {
-        let entry = entry.map_err(|e| LoadError::Unreadable { path: dir.to_path_buf(), source: e })?;
+        let entry = entry.map_err(|e| LoadError::Unreadable {
+            path: dir.to_path_buf(),
+            source: e,
+        })?;
         let path = entry.path();
         let is_yaml = path.extension().is_some_and(|e| e == "yaml" || e == "yml");
         if is_yaml {
@@ -63,19 +75,32 @@ pub fn load_dir(dir: &Path) -> Result<Scenario, LoadError> {
     let scenario_path = dir.join(SCENARIO_FILE);
     let mut site_files = Vec::new();
     for path in files {
-        let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        let stem = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
         if path == scenario_path {
             continue;
         }
         if stem == "scenario" {
-            file_error(&mut diags, &path, "rename this file to scenario.yaml".into());
+            file_error(
+                &mut diags,
+                &path,
+                "rename this file to scenario.yaml".into(),
+            );
             continue;
         }
         site_files.push((stem, path));
     }
 
     let clock = match read_yaml(&scenario_path, &mut diags) {
-        Some(root) => decode::scenario_file(&mut Ctx { file: &scenario_path, diags: &mut diags }, &root),
+        Some(root) => decode::scenario_file(
+            &mut Ctx {
+                file: &scenario_path,
+                diags: &mut diags,
+            },
+            &root,
+        ),
         None => None,
     };
 
@@ -83,28 +108,51 @@ pub fn load_dir(dir: &Path) -> Result<Scenario, LoadError> {
     let mut seen: Vec<(String, PathBuf)> = Vec::new();
     for (stem, path) in &site_files {
         if let Some((_, first)) = seen.iter().find(|(s, _)| s == stem) {
-            file_error(&mut diags, path, format!("site id `{stem}` is also used by {}; site ids (file names) must be unique", first.display()));
+            file_error(
+                &mut diags,
+                path,
+                format!(
+                    "site id `{stem}` is also used by {}; site ids (file names) must be unique",
+                    first.display()
+                ),
+            );
             continue;
         }
         seen.push((stem.clone(), path.clone()));
-        let Some(root) = read_yaml(path, &mut diags) else { continue };
+        let Some(root) = read_yaml(path, &mut diags) else {
+            continue;
+        };
         // Without a valid clock, dates cannot be checked; still report the file's other problems.
-        let fallback = decode::Clock { start: chrono::NaiveDate::MIN, horizon: chrono::NaiveDate::MAX };
+        let fallback = decode::Clock {
+            start: chrono::NaiveDate::MIN,
+            horizon: chrono::NaiveDate::MAX,
+        };
         let clock_ref = clock.as_ref().unwrap_or(&fallback);
-        let mut ctx = Ctx { file: path, diags: &mut diags };
+        let mut ctx = Ctx {
+            file: path,
+            diags: &mut diags,
+        };
         if let Some(site) = decode::site_file(&mut ctx, &root, stem, clock_ref) {
             sites.push(site);
         }
     }
     if site_files.is_empty() && clock.is_some() {
-        file_error(&mut diags, dir, "the scenario has no site files; add one YAML file per site".into());
+        file_error(
+            &mut diags,
+            dir,
+            "the scenario has no site files; add one YAML file per site".into(),
+        );
     }
 
+    // Sites that decoded cleanly are checked whole even when other files have
+    // mistakes, so that every problem is reported at once.
+    validate::check(&sites, &mut diags);
     if let Some(clock) = clock {
-        let scenario = Scenario { start: clock.start, horizon: clock.horizon, sites };
-        if diags.is_empty() {
-            validate::check(&scenario, &mut diags);
-        }
+        let scenario = Scenario {
+            start: clock.start,
+            horizon: clock.horizon,
+            sites,
+        };
         if diags.is_empty() {
             return Ok(scenario);
         }
@@ -114,14 +162,24 @@ pub fn load_dir(dir: &Path) -> Result<Scenario, LoadError> {
 }
 
 fn file_error(diags: &mut Diagnostics, path: &Path, message: String) {
-    diags.push(Diagnostic { file: path.to_path_buf(), pos: Pos::default(), field: String::new(), message, help: None });
+    diags.push(Diagnostic {
+        file: path.to_path_buf(),
+        pos: Pos::default(),
+        field: String::new(),
+        message,
+        help: None,
+    });
 }
 
 /// Reads and parses one file, reporting any failure as a diagnostic.
 fn read_yaml(path: &Path, diags: &mut Diagnostics) -> Option<yaml::Node> {
     let bytes = match std::fs::metadata(path) {
         Ok(m) if m.len() > MAX_FILE_BYTES => {
-            file_error(diags, path, format!("file is {} bytes; the limit is {MAX_FILE_BYTES}", m.len()));
+            file_error(
+                diags,
+                path,
+                format!("file is {} bytes; the limit is {MAX_FILE_BYTES}", m.len()),
+            );
             return None;
         }
         Ok(_) => std::fs::read(path),
@@ -131,7 +189,8 @@ fn read_yaml(path: &Path, diags: &mut Diagnostics) -> Option<yaml::Node> {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             let msg = if path.file_name().is_some_and(|n| n == SCENARIO_FILE) {
-                "missing: every scenario folder needs a scenario.yaml with `start` and `horizon`".to_owned()
+                "missing: every scenario folder needs a scenario.yaml with `start` and `horizon`"
+                    .to_owned()
             } else {
                 format!("cannot read: {e}")
             };
@@ -162,7 +221,13 @@ fn read_yaml(path: &Path, diags: &mut Diagnostics) -> Option<yaml::Node> {
     match yaml::parse(&text) {
         Ok(node) => Some(node),
         Err(e) => {
-            diags.push(Diagnostic { file: path.to_path_buf(), pos: e.pos, field: String::new(), message: e.message, help: None });
+            diags.push(Diagnostic {
+                file: path.to_path_buf(),
+                pos: e.pos,
+                field: String::new(),
+                message: e.message,
+                help: e.help,
+            });
             None
         }
     }

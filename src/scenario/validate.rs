@@ -1,19 +1,26 @@
 //! Checks that need a whole, decoded site: dependency cycles, and orders
 //! that no hall or power supply of the site could ever take.
 
-use super::{Scenario, Site, yaml::Pos};
+use super::{Site, yaml::Pos};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::graph::TaskGraph;
 
-pub fn check(scenario: &Scenario, diags: &mut Diagnostics) {
-    for site in &scenario.sites {
+/// Checks every site (each one fully decoded).
+pub fn check(sites: &[Site], diags: &mut Diagnostics) {
+    for site in sites {
         check_site(site, diags);
     }
 }
 
 fn check_site(site: &Site, diags: &mut Diagnostics) {
     let mut error = |pos: Pos, field: String, message: String, help: Option<String>| {
-        diags.push(Diagnostic { file: site.file.clone(), pos, field, message, help });
+        diags.push(Diagnostic {
+            file: site.file.clone(),
+            pos,
+            field,
+            message,
+            help,
+        });
     };
 
     if let Err(cycles) = TaskGraph::new(&site.tasks) {
@@ -27,11 +34,18 @@ fn check_site(site: &Site, diags: &mut Diagnostics) {
                 .position(|d| d.task == last)
                 .map(|i| (first.after[i].pos, format!("tasks.{}.after[{i}]", first.id)))
                 .unwrap_or((first.pos, format!("tasks.{}", first.id)));
-            let hops: Vec<&str> = cycle.iter().chain(std::iter::once(&cycle[0])).map(|&t| site.tasks[t].id.as_str()).collect();
+            let hops: Vec<&str> = cycle
+                .iter()
+                .chain(std::iter::once(&cycle[0]))
+                .map(|&t| site.tasks[t].id.as_str())
+                .collect();
             error(
                 pos,
                 field,
-                format!("dependency cycle: {} (each must finish before the next starts)", hops.join(" -> ")),
+                format!(
+                    "dependency cycle: {} (each must finish before the next starts)",
+                    hops.join(" -> ")
+                ),
                 Some("remove one of these `after` links".into()),
             );
         }
@@ -51,7 +65,12 @@ fn check_site(site: &Site, diags: &mut Diagnostics) {
                     mw(largest_hall)
                 )
             };
-            error(order.pos, format!("{field}.rack_kw"), message, Some("add a hall under `halls`, or check `rack_kw`".into()));
+            error(
+                order.pos,
+                format!("{field}.rack_kw"),
+                message,
+                Some("add a hall under `halls`, or check `rack_kw`".into()),
+            );
         }
         if order.rack_facility_watts > all_power {
             let message = if site.power.is_empty() {
@@ -63,7 +82,12 @@ fn check_site(site: &Site, diags: &mut Diagnostics) {
                     mw(all_power)
                 )
             };
-            error(order.pos, format!("{field}.rack_kw"), message, Some("add a source under `power`, or check `rack_kw` and `pue`".into()));
+            error(
+                order.pos,
+                format!("{field}.rack_kw"),
+                message,
+                Some("add a source under `power`, or check `rack_kw` and `pue`".into()),
+            );
         }
     }
 }

@@ -137,11 +137,15 @@ impl<'de> Deserialize<'de> for SpannedNode {
 pub struct SyntaxError {
     pub pos: Pos,
     pub message: String,
+    pub help: Option<String>,
 }
 
-/// Parses YAML text into a located tree.
+/// Parses YAML text into a located tree. Repeated keys are kept (the decoder
+/// reports them with their field path and goes on checking the file).
 pub fn parse(text: &str) -> Result<Node, SyntaxError> {
-    match serde_saphyr::from_str::<SpannedNode>(text) {
+    let options =
+        serde_saphyr::options! { duplicate_keys: serde_saphyr::DuplicateKeyPolicy::PassThrough };
+    match serde_saphyr::from_str_with_options::<SpannedNode>(text, options) {
         Ok(node) => Ok(node.0),
         Err(err) => {
             let pos = err
@@ -151,16 +155,93 @@ pub fn parse(text: &str) -> Result<Node, SyntaxError> {
                     column: l.column(),
                 })
                 .unwrap_or_default();
+            let message = plain_message(&err.without_snippet().to_string());
+            // A missing `]` or `}` makes the reader fail later, often on another
+            // line and with an obscure message: point at the open bracket instead.
+            let before = |at: Pos| (at.line, at.column) < (pos.line, pos.column);
+            let (at, open, stopped) = match unclosed_bracket(text) {
+                Some((at, open)) if before(at) => (
+                    at,
+                    open,
+                    format!(
+                        "; the YAML reader stopped at line {}, column {}: {message}",
+                        pos.line, pos.column
+                    ),
+                ),
+                _ => match message
+                    .strip_prefix("unclosed bracket '")
+                    .and_then(|r| r.chars().next())
+                {
+                    Some(open) => (pos, open, String::new()),
+                    None => {
+                        let indentation = message.contains("did not find expected key")
+                            || message.contains("mapping values are not allowed");
+                        let help = indentation.then(|| "check the indentation: the keys of one mapping line up, each nested one level deeper".to_owned());
+                        return Err(SyntaxError { pos, message, help });
+                    }
+                },
+            };
+            let close = if open == '[' { ']' } else { '}' };
             Err(SyntaxError {
-                pos,
-                message: plain_message(&err.without_snippet().to_string()),
+                pos: at,
+                message: format!("unclosed `{open}`"),
+                help: Some(format!("add the matching `{close}`{stopped}")),
             })
         }
     }
 }
 
-/// serde-saphyr's message without its `error: line L column C:` prefix (we
-/// print the location ourselves) and without the serde-saphyr option advice.
+/// The first flow bracket (`[` or `{`) that is never closed, if any. A rough
+/// scan: quoted strings and comments are skipped, and outside brackets only a
+/// `[` or `{` that begins a value counts (a plain scalar may contain one).
+fn unclosed_bracket(text: &str) -> Option<(Pos, char)> {
+    let mut open: Vec<(Pos, char)> = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let mut quote: Option<char> = None;
+        let mut escaped = false;
+        // The previous character, and the previous one that is not a space.
+        let mut last: Option<char> = None;
+        let mut last_solid: Option<char> = None;
+        for (j, c) in line.chars().enumerate() {
+            if let Some(q) = quote {
+                if c == q && !escaped {
+                    quote = None;
+                }
+                escaped = q == '"' && c == '\\' && !escaped;
+                last = Some(c);
+                last_solid = Some(c);
+                continue;
+            }
+            let starts_value = matches!(last_solid, None | Some(':' | '-' | ',' | '[' | '{' | '?'));
+            match c {
+                '#' if last.is_none_or(char::is_whitespace) => break,
+                '"' | '\'' if starts_value => quote = Some(c),
+                '[' | '{' if starts_value || !open.is_empty() => {
+                    open.push((
+                        Pos {
+                            line: i as u64 + 1,
+                            column: j as u64 + 1,
+                        },
+                        c,
+                    ));
+                }
+                ']' | '}' if !open.is_empty() => {
+                    open.pop();
+                }
+                _ => {}
+            }
+            last = Some(c);
+            if !c.is_whitespace() {
+                last_solid = Some(c);
+            }
+        }
+    }
+    open.first().copied()
+}
+
+/// serde-saphyr's message without its `error: line L column C:` prefix or
+/// its ` at line L, column C` suffix (we print the location ourselves), and
+/// in the planner's words where serde-saphyr speaks of its own options.
 fn plain_message(rendered: &str) -> String {
     let first = rendered.lines().next().unwrap_or(rendered);
     let body = first.strip_prefix("error: ").unwrap_or(first);
@@ -168,9 +249,22 @@ fn plain_message(rendered: &str) -> String {
         Some((head, rest)) if head.starts_with("line ") => rest,
         _ => body,
     };
-    let body = body.split(", set DuplicateKeyPolicy").next().unwrap_or(body);
-    let body = body.strip_suffix(" at line").unwrap_or(body);
-    body.trim().to_owned()
+    let body = match body.rsplit_once(" at line ") {
+        Some((head, tail)) if tail.contains("column") => head,
+        _ => body,
+    };
+    let body = body.strip_suffix(" at line").unwrap_or(body).trim();
+    if body.starts_with("multiple YAML documents") {
+        return "the file holds more than one YAML document (a `---` line); keep one per file"
+            .into();
+    }
+    if let Some(value) = body
+        .strip_prefix("non-finite float ")
+        .and_then(|b| b.strip_suffix(" rejected by the configured policy"))
+    {
+        return format!("{value} is not a finite number");
+    }
+    body.to_owned()
 }
 
 #[cfg(test)]
@@ -180,17 +274,51 @@ mod tests {
     #[test]
     fn nodes_carry_their_line_and_column() {
         let n = parse("a: 1\nb:\n  - x\n  - {c: 2d}\n").unwrap();
-        let Value::Map(entries) = &n.value else { panic!("not a map") };
+        let Value::Map(entries) = &n.value else {
+            panic!("not a map")
+        };
         assert_eq!(entries[1].0.pos, Pos { line: 2, column: 1 });
-        let Value::Seq(items) = &entries[1].1.value else { panic!("not a list") };
+        let Value::Seq(items) = &entries[1].1.value else {
+            panic!("not a list")
+        };
         assert_eq!(items[1].pos, Pos { line: 4, column: 5 });
     }
 
     #[test]
-    fn duplicate_keys_are_located_errors() {
-        let e = parse("a: 1\na: 2\n").unwrap_err();
-        assert_eq!(e.pos, Pos { line: 2, column: 1 });
-        assert_eq!(e.message, "duplicate mapping key: a");
+    fn duplicate_keys_are_kept_for_the_decoder() {
+        let n = parse("a: 1\na: 2\n").unwrap();
+        let Value::Map(entries) = &n.value else {
+            panic!("not a map")
+        };
+        assert_eq!(entries.len(), 2);
+        assert_eq!(entries[1].0.pos, Pos { line: 2, column: 1 });
+    }
+
+    #[test]
+    fn an_unclosed_bracket_is_located_where_it_opens() {
+        let e = parse("a:\n  b: [x, y\n  c: 1\n").unwrap_err();
+        assert_eq!(e.pos, Pos { line: 2, column: 6 });
+        assert_eq!(e.message, "unclosed `[`");
+        assert!(
+            e.help.unwrap().contains("line 3, column 4"),
+            "help names where the reader stopped"
+        );
+        // Brackets inside quotes, comments and plain scalars do not count.
+        assert_eq!(
+            unclosed_bracket("a: \"[x\" # [y\nb: c[d\ne: [f, {g: h}]\n"),
+            None
+        );
+    }
+
+    #[test]
+    fn messages_carry_no_location_of_their_own() {
+        let e = parse("a: 1\n b: 2\n").unwrap_err();
+        assert_eq!(e.pos, Pos { line: 2, column: 3 });
+        assert_eq!(e.message, "mapping values are not allowed in this context");
+        assert_eq!(
+            parse("a: .nan\n").unwrap_err().message,
+            "`.nan` is not a finite number"
+        );
     }
 
     #[test]
