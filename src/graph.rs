@@ -50,7 +50,10 @@ impl TaskGraph {
             }
         }
         match toposort(&graph, None) {
-            Ok(order) => Ok(TaskGraph { order: order.into_iter().map(NodeIndex::index).collect(), graph }),
+            Ok(order) => Ok(TaskGraph {
+                order: order.into_iter().map(NodeIndex::index).collect(),
+                graph,
+            }),
             Err(_) => Err(find_cycles(&graph)),
         }
     }
@@ -67,7 +70,10 @@ impl TaskGraph {
         let mut finish = vec![0 as Day; n];
         for &t in &self.order {
             let mut s = tasks[t].not_before.unwrap_or(0);
-            for e in self.graph.edges_directed(NodeIndex::new(t), petgraph::Direction::Incoming) {
+            for e in self
+                .graph
+                .edges_directed(NodeIndex::new(t), petgraph::Direction::Incoming)
+            {
                 s = s.max(finish[e.source().index()].saturating_add(*e.weight()));
             }
             start[t] = s;
@@ -78,13 +84,22 @@ impl TaskGraph {
         let mut latest_finish = vec![end; n];
         for &t in self.order.iter().rev() {
             let latest_start = latest_finish[t].saturating_sub(durations[t]);
-            for e in self.graph.edges_directed(NodeIndex::new(t), petgraph::Direction::Incoming) {
+            for e in self
+                .graph
+                .edges_directed(NodeIndex::new(t), petgraph::Direction::Incoming)
+            {
                 let p = e.source().index();
                 latest_finish[p] = latest_finish[p].min(latest_start.saturating_sub(*e.weight()));
             }
         }
-        let total_float = (0..n).map(|t| latest_finish[t].saturating_sub(finish[t])).collect();
-        Schedule { start, finish, total_float }
+        let total_float = (0..n)
+            .map(|t| latest_finish[t].saturating_sub(finish[t]))
+            .collect();
+        Schedule {
+            start,
+            finish,
+            total_float,
+        }
     }
 }
 
@@ -104,7 +119,8 @@ fn find_cycles(graph: &DiGraph<(), Day>) -> Vec<Cycle> {
         }
         // Breadth-first search inside the component for the shortest way back to `first`.
         let in_scc = |n: NodeIndex| scc.binary_search(&n).is_ok();
-        let mut parent: std::collections::HashMap<NodeIndex, NodeIndex> = std::collections::HashMap::new();
+        let mut parent: std::collections::HashMap<NodeIndex, NodeIndex> =
+            std::collections::HashMap::new();
         let mut queue = std::collections::VecDeque::from([first]);
         'search: while let Some(n) = queue.pop_front() {
             let mut next: Vec<NodeIndex> = graph.neighbors(n).filter(|&m| in_scc(m)).collect();
@@ -143,7 +159,14 @@ mod tests {
             name: id.into(),
             kind: TaskKind::Other,
             duration: Distribution::Fixed(days),
-            after: after.iter().map(|&(task, lag)| Dependency { task, lag, pos: Pos::default() }).collect(),
+            after: after
+                .iter()
+                .map(|&(task, lag)| Dependency {
+                    task,
+                    lag,
+                    pos: Pos::default(),
+                })
+                .collect(),
             not_before: None,
             risks: vec![],
             pos: Pos::default(),
@@ -169,7 +192,12 @@ mod tests {
 
     #[test]
     fn cycles_are_listed_hop_by_hop() {
-        let tasks = vec![task("a", 1.0, &[(2, 0)]), task("b", 1.0, &[(0, 0)]), task("c", 1.0, &[(1, 0)]), task("d", 1.0, &[(3, 0)])];
+        let tasks = vec![
+            task("a", 1.0, &[(2, 0)]),
+            task("b", 1.0, &[(0, 0)]),
+            task("c", 1.0, &[(1, 0)]),
+            task("d", 1.0, &[(3, 0)]),
+        ];
         let cycles = TaskGraph::new(&tasks).unwrap_err();
         assert_eq!(cycles, vec![vec![0, 1, 2], vec![3]]);
     }

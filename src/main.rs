@@ -12,7 +12,11 @@ use warmshell::engine::Options;
 use warmshell::{LoadError, Scenario, report, timeline};
 
 #[derive(Parser)]
-#[command(name = "warmshell", version, about = "Simulate AI data-center build-out: warm shells, power and GPUs")]
+#[command(
+    name = "warmshell",
+    version,
+    about = "Simulate AI data-center build-out: warm shells, power and GPUs"
+)]
 struct Cli {
     /// More diagnostics on stderr (-v info, -vv debug); RUST_LOG overrides.
     #[arg(short, long, action = clap::ArgAction::Count, global = true)]
@@ -50,8 +54,15 @@ fn main() -> ExitCode {
     init_tracing(cli.verbose);
     match cli.command {
         Command::Validate { dir } => {
-            let Some(scenario) = load(&dir) else { return ExitCode::from(2) };
-            let racks: u64 = scenario.sites.iter().flat_map(|s| &s.orders).map(|o| u64::from(o.racks)).sum();
+            let Some(scenario) = load(&dir) else {
+                return ExitCode::from(2);
+            };
+            let racks: u64 = scenario
+                .sites
+                .iter()
+                .flat_map(|s| &s.orders)
+                .map(|o| u64::from(o.racks))
+                .sum();
             println!(
                 "{}: ok ({} site{}, {} tasks, {} racks on order)",
                 dir.display(),
@@ -62,13 +73,25 @@ fn main() -> ExitCode {
             );
             ExitCode::SUCCESS
         }
-        Command::Run { dir, out, events, sites } => {
-            let Some(mut scenario) = load(&dir) else { return ExitCode::from(2) };
+        Command::Run {
+            dir,
+            out,
+            events,
+            sites,
+        } => {
+            let Some(mut scenario) = load(&dir) else {
+                return ExitCode::from(2);
+            };
             if let Err(e) = scenario.keep_sites(&sites) {
                 eprintln!("error: {e}");
                 return ExitCode::from(2);
             }
-            let timeline = timeline::run(&scenario, Options { log: events.is_some() });
+            let timeline = timeline::run(
+                &scenario,
+                Options {
+                    log: events.is_some(),
+                },
+            );
             if let Err(e) = write_outputs(&timeline, out.as_deref(), events.as_deref()) {
                 eprintln!("error: {e}");
                 return ExitCode::from(1);
@@ -85,8 +108,13 @@ fn init_tracing(verbose: u8) {
         1 => "info",
         _ => "debug",
     };
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
-    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_target(false).init();
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .init();
 }
 
 /// Loads the scenario, or prints every problem and returns `None`.
@@ -97,11 +125,18 @@ fn load(dir: &Path) -> Option<Scenario> {
         Err(LoadError::Invalid(diags)) => {
             for d in diags.iter() {
                 eprintln!("error: {d}");
-                if let Some(snippet) = std::fs::read_to_string(&d.file).ok().and_then(|src| d.snippet(&src)) {
+                if let Some(snippet) = std::fs::read_to_string(&d.file)
+                    .ok()
+                    .and_then(|src| d.snippet(&src))
+                {
                     eprintln!("{snippet}");
                 }
             }
-            eprintln!("{} problem{} found; nothing was written", diags.len(), if diags.len() == 1 { "" } else { "s" });
+            eprintln!(
+                "{} problem{} found; nothing was written",
+                diags.len(),
+                if diags.len() == 1 { "" } else { "s" }
+            );
             None
         }
         Err(e) => {
@@ -111,9 +146,17 @@ fn load(dir: &Path) -> Option<Scenario> {
     }
 }
 
-fn write_outputs(t: &timeline::Timeline, out: Option<&Path>, events: Option<&Path>) -> std::io::Result<()> {
+fn write_outputs(
+    t: &timeline::Timeline,
+    out: Option<&Path>,
+    events: Option<&Path>,
+) -> std::io::Result<()> {
     // Render everything first, so a failure leaves every previous output as it was.
-    let artifacts = if out.is_some() { report::artifacts(t)? } else { Vec::new() };
+    let artifacts = if out.is_some() {
+        report::artifacts(t)?
+    } else {
+        Vec::new()
+    };
     let log = events.map(|_| report::events_jsonl(t)).transpose()?;
     if let Some(dir) = out {
         report::write(dir, &artifacts)?;

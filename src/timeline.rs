@@ -160,7 +160,11 @@ pub fn run(scenario: &Scenario, options: Options) -> Timeline {
         .map(|site| {
             let _span = tracing::debug_span!("site", id = %site.id).entered();
             let run = engine::simulate(scenario, site, &Draw::point(site), options);
-            tracing::debug!(power_points = run.power_curve.len(), dark_months = run.dark.months().count(), "simulated");
+            tracing::debug!(
+                power_points = run.power_curve.len(),
+                dark_months = run.dark.months().count(),
+                "simulated"
+            );
             site_timeline(scenario, site, run)
         })
         .collect();
@@ -181,7 +185,11 @@ fn site_timeline(scenario: &Scenario, site: &Site, run: SiteRun) -> SiteTimeline
 
     let mut order_of_tasks: Vec<usize> = (0..site.tasks.len()).collect();
     order_of_tasks.sort_by_key(|&t| (s.start[t], s.finish[t], t));
-    let critical_path = order_of_tasks.iter().filter(|&&t| s.is_critical(t)).map(|&t| site.tasks[t].id.clone()).collect();
+    let critical_path = order_of_tasks
+        .iter()
+        .filter(|&&t| s.is_critical(t))
+        .map(|&t| site.tasks[t].id.clone())
+        .collect();
     let tasks = site
         .tasks
         .iter()
@@ -201,13 +209,22 @@ fn site_timeline(scenario: &Scenario, site: &Site, run: SiteRun) -> SiteTimeline
         .halls
         .iter()
         .zip(&run.hall_ready)
-        .map(|(h, &d)| HallRow { id: h.id.clone(), it_mw: mw(h.it_watts), ready: date(d) })
+        .map(|(h, &d)| HallRow {
+            id: h.id.clone(),
+            it_mw: mw(h.it_watts),
+            ready: date(d),
+        })
         .collect();
     let power_sources = site
         .power
         .iter()
         .zip(&run.power_windows)
-        .map(|(p, &(on, off))| PowerSourceRow { id: p.id.clone(), mw: mw(p.watts), on: date(on), off: opt(off) })
+        .map(|(p, &(on, off))| PowerSourceRow {
+            id: p.id.clone(),
+            mw: mw(p.watts),
+            on: date(on),
+            off: opt(off),
+        })
         .collect();
     let orders: Vec<OrderRow> = site
         .orders
@@ -236,16 +253,21 @@ fn site_timeline(scenario: &Scenario, site: &Site, run: SiteRun) -> SiteTimeline
         })
         .collect();
     let first_power_on = run.orders.iter().filter_map(|p| p.first_power_on).min();
-    let full_power_on = if run.orders.is_empty() || run.orders.iter().any(|p| p.full_power_on.is_none()) {
-        None
-    } else {
-        run.orders.iter().filter_map(|p| p.full_power_on).max()
-    };
+    let full_power_on =
+        if run.orders.is_empty() || run.orders.iter().any(|p| p.full_power_on.is_none()) {
+            None
+        } else {
+            run.orders.iter().filter_map(|p| p.full_power_on).max()
+        };
     let dark = DarkGpuDays::from(run.dark.totals());
     SiteTimeline {
         id: site.id.clone(),
         name: site.name.clone(),
-        file: site.file.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default(),
+        file: site
+            .file
+            .file_name()
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or_default(),
         pue: site.pue,
         first_power_on: opt(first_power_on),
         full_power_on: opt(full_power_on),
@@ -259,14 +281,25 @@ fn site_timeline(scenario: &Scenario, site: &Site, run: SiteRun) -> SiteTimeline
         power_curve: run
             .power_curve
             .iter()
-            .map(|p| PowerRow { date: date(p.day), available_mw: mw(p.available_watts), drawn_mw: mw(p.drawn_watts) })
+            .map(|p| PowerRow {
+                date: date(p.day),
+                available_mw: mw(p.available_watts),
+                drawn_mw: mw(p.drawn_watts),
+            })
             .collect(),
         dark_by_month: run
             .dark
             .months()
             .map(|(m, v): (NaiveDate, [u64; 4])| {
                 let d = DarkGpuDays::from(v);
-                MonthRow { month: m.format("%Y-%m").to_string(), shell: d.shell, crew: d.crew, power: d.power, burn_in: d.burn_in, total: d.total }
+                MonthRow {
+                    month: m.format("%Y-%m").to_string(),
+                    shell: d.shell,
+                    crew: d.crew,
+                    power: d.power,
+                    burn_in: d.burn_in,
+                    total: d.total,
+                }
             })
             .collect(),
         log: run.log,

@@ -65,7 +65,10 @@ fn check_case(case: &Path, bless: bool) -> Vec<String> {
         for e in listing {
             let name = e.expect("entry").file_name().to_string_lossy().into_owned();
             if !actual.iter().any(|(n, _)| *n == name) {
-                problems.push(format!("{}: expected/{name} is no longer produced", case.display()));
+                problems.push(format!(
+                    "{}: expected/{name} is no longer produced",
+                    case.display()
+                ));
             }
         }
     }
@@ -81,8 +84,15 @@ fn first_difference(case: &Path, name: &str, want: &[u8], got: &[u8]) -> String 
         .enumerate()
         .find(|(_, (w, g))| w != g)
         .map(|(i, (w, g))| (i + 1, w.to_owned(), g.to_owned()))
-        .unwrap_or((want.lines().count().min(got.lines().count()) + 1, "(end)".into(), "(end)".into()));
-    format!("{}: {name} differs at line {line}\n  expected: {w}\n  actual:   {g}", case.display())
+        .unwrap_or((
+            want.lines().count().min(got.lines().count()) + 1,
+            "(end)".into(),
+            "(end)".into(),
+        ));
+    format!(
+        "{}: {name} differs at line {line}\n  expected: {w}\n  actual:   {g}",
+        case.display()
+    )
 }
 
 #[test]

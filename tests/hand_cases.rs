@@ -7,7 +7,9 @@ use warmshell::engine::Options;
 use warmshell::timeline::{self, SiteTimeline};
 
 fn site(case: &str) -> SiteTimeline {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(case);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(case);
     let scenario = warmshell::load_dir(&dir).unwrap_or_else(|e| panic!("{case}: {e}"));
     let mut t = timeline::run(&scenario, Options::default());
     assert_eq!(t.sites.len(), 1);
@@ -44,9 +46,17 @@ fn bridge_gap_sheds_the_newest_racks_and_restarts_their_burn_in() {
     assert_eq!(b.first_earning.as_deref(), Some("2025-05-25")); // day 144
     assert_eq!(dark(&s), (0, 56, 1_200, 928));
     // Power available drops to 0.5 MW on day 100; 2 racks of a (0.4 MW) stay on.
-    let gap = s.power_curve.iter().find(|p| p.date == "2025-04-11").expect("a point on day 100");
+    let gap = s
+        .power_curve
+        .iter()
+        .find(|p| p.date == "2025-04-11")
+        .expect("a point on day 100");
     assert_eq!((gap.available_mw, gap.drawn_mw), (0.5, 0.4));
-    let back = s.power_curve.iter().find(|p| p.date == "2025-05-11").expect("a point on day 130");
+    let back = s
+        .power_curve
+        .iter()
+        .find(|p| p.date == "2025-05-11")
+        .expect("a point on day 130");
     assert_eq!((back.available_mw, back.drawn_mw), (1.5, 1.4));
 }
 
@@ -64,7 +74,10 @@ fn shell_and_crew_split_waiting_racks_by_hall_room() {
 fn critical_path_follows_lags_and_not_before_dates() {
     let s = site("critical-path");
     let row = |id: &str| s.tasks.iter().find(|t| t.id == id).expect("task");
-    assert_eq!((row("grid").start.as_str(), row("grid").finish.as_str()), ("2025-02-15", "2025-06-15"));
+    assert_eq!(
+        (row("grid").start.as_str(), row("grid").finish.as_str()),
+        ("2025-02-15", "2025-06-15")
+    );
     assert_eq!(row("fitout").start, "2025-05-01");
     assert_eq!(row("shell").total_float_days, 55);
     assert_eq!(row("fitout").total_float_days, 25);

@@ -18,7 +18,10 @@ pub enum Event {
     PowerOff(usize),
     OrderPlaced(usize),
     /// The `batch`-th weekly delivery of an order (0-based).
-    Delivery { order: usize, batch: u32 },
+    Delivery {
+        order: usize,
+        batch: u32,
+    },
     InstallDone(CohortId),
     BurnInDone(CohortId),
 }
@@ -38,7 +41,12 @@ pub enum DarkReason {
 }
 
 impl DarkReason {
-    pub const ALL: [DarkReason; 4] = [DarkReason::Shell, DarkReason::Crew, DarkReason::Power, DarkReason::BurnIn];
+    pub const ALL: [DarkReason; 4] = [
+        DarkReason::Shell,
+        DarkReason::Crew,
+        DarkReason::Power,
+        DarkReason::BurnIn,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -63,21 +71,59 @@ pub struct Racks {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum Happening {
-    TaskStart { task: String },
-    TaskFinish { task: String },
-    HallReady { hall: String },
-    PowerOn { source: String, mw: String },
-    PowerOff { source: String, mw: String },
-    OrderPlaced { order: String },
-    Delivered { #[serde(flatten)] racks: Racks },
-    InstallStart { #[serde(flatten)] racks: Racks, hall: String },
-    Installed { #[serde(flatten)] racks: Racks },
-    Energized { #[serde(flatten)] racks: Racks },
+    TaskStart {
+        task: String,
+    },
+    TaskFinish {
+        task: String,
+    },
+    HallReady {
+        hall: String,
+    },
+    PowerOn {
+        source: String,
+        mw: String,
+    },
+    PowerOff {
+        source: String,
+        mw: String,
+    },
+    OrderPlaced {
+        order: String,
+    },
+    Delivered {
+        #[serde(flatten)]
+        racks: Racks,
+    },
+    InstallStart {
+        #[serde(flatten)]
+        racks: Racks,
+        hall: String,
+    },
+    Installed {
+        #[serde(flatten)]
+        racks: Racks,
+    },
+    Energized {
+        #[serde(flatten)]
+        racks: Racks,
+    },
     /// Switched off because facility power fell below the draw.
-    Shed { #[serde(flatten)] racks: Racks },
-    Earning { #[serde(flatten)] racks: Racks },
+    Shed {
+        #[serde(flatten)]
+        racks: Racks,
+    },
+    Earning {
+        #[serde(flatten)]
+        racks: Racks,
+    },
     /// The head of a queue cannot move, and why; logged when the reason changes.
-    Blocked { stage: &'static str, #[serde(flatten)] racks: Racks, reason: DarkReason },
+    Blocked {
+        stage: &'static str,
+        #[serde(flatten)]
+        racks: Racks,
+        reason: DarkReason,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -25,7 +25,10 @@ pub struct DarkLedger {
 
 impl DarkLedger {
     pub fn new(start: NaiveDate) -> Self {
-        DarkLedger { start, months: BTreeMap::new() }
+        DarkLedger {
+            start,
+            months: BTreeMap::new(),
+        }
     }
 
     /// Books the state `counts` for every day in `[from, until)`, split by month.
@@ -43,7 +46,9 @@ impl DarkLedger {
         while day < until {
             let date = date_of(self.start, day);
             let month = date.with_day(1).unwrap_or(date);
-            let next_month = month.checked_add_months(chrono::Months::new(1)).unwrap_or(NaiveDate::MAX);
+            let next_month = month
+                .checked_add_months(chrono::Months::new(1))
+                .unwrap_or(NaiveDate::MAX);
             let end = until.min(day_of(self.start, next_month).max(day + 1));
             let days = u64::from(end - day);
             let slot = self.months.entry(month).or_default();
@@ -91,7 +96,10 @@ mod tests {
     fn dark_days_split_at_month_boundaries() {
         let start = NaiveDate::from_ymd_opt(2025, 1, 1).unwrap();
         let mut ledger = DarkLedger::new(start);
-        let counts = [GpuCounts { dark: [0, 0, 10, 0], earning: 0 }];
+        let counts = [GpuCounts {
+            dark: [0, 0, 10, 0],
+            earning: 0,
+        }];
         ledger.add(20, 40, &counts); // Jan 21 .. Feb 9
         let months: Vec<_> = ledger.months().collect();
         assert_eq!(months.len(), 2);

@@ -85,7 +85,11 @@ pub fn simulate(scenario: &Scenario, site: &Site, draw: &Draw, options: Options)
     // Loading rejects cycles, so this only fails on a site built by hand.
     let schedule = match TaskGraph::new(&site.tasks) {
         Ok(graph) => graph.schedule(&site.tasks, &draw.task_days),
-        Err(_) => Schedule { start: vec![0; site.tasks.len()], finish: vec![0; site.tasks.len()], total_float: vec![0; site.tasks.len()] },
+        Err(_) => Schedule {
+            start: vec![0; site.tasks.len()],
+            finish: vec![0; site.tasks.len()],
+            total_float: vec![0; site.tasks.len()],
+        },
     };
     let mut sim = Sim::new(scenario, site, draw, schedule, options);
     sim.run();
@@ -118,12 +122,22 @@ struct Sim<'a> {
 }
 
 impl<'a> Sim<'a> {
-    fn new(scenario: &Scenario, site: &'a Site, draw: &'a Draw, schedule: Schedule, options: Options) -> Self {
+    fn new(
+        scenario: &Scenario,
+        site: &'a Site,
+        draw: &'a Draw,
+        schedule: Schedule,
+        options: Options,
+    ) -> Self {
         let at = |t: Trigger| match t {
             Trigger::Day(d) => d,
             Trigger::Task(i) => schedule.finish[i],
         };
-        let hall_ready: Vec<Day> = site.halls.iter().map(|h| schedule.finish[h.ready]).collect();
+        let hall_ready: Vec<Day> = site
+            .halls
+            .iter()
+            .map(|h| schedule.finish[h.ready])
+            .collect();
         let power_windows: Vec<(Day, Option<Day>)> = site
             .power
             .iter()
@@ -161,7 +175,12 @@ impl<'a> Sim<'a> {
         let specs = site
             .orders
             .iter()
-            .map(|o| RackSpec { it_watts: o.rack_it_watts, facility_watts: o.rack_facility_watts, gpus: u64::from(o.gpus_per_rack) })
+            // Loading keeps racks at 100 W or more; `max(1)` keeps a hand-built site from dividing by zero.
+            .map(|o| RackSpec {
+                it_watts: o.rack_it_watts.max(1),
+                facility_watts: o.rack_facility_watts.max(1),
+                gpus: u64::from(o.gpus_per_rack),
+            })
             .collect();
         Sim {
             site,
@@ -200,12 +219,21 @@ impl<'a> Sim<'a> {
             self.install(day);
             self.energize(day);
 
-            let point = PowerPoint { day, available_watts: self.available, drawn_watts: self.drawn };
-            if self.power_curve.last().is_none_or(|p| (p.available_watts, p.drawn_watts) != (point.available_watts, point.drawn_watts)) {
+            let point = PowerPoint {
+                day,
+                available_watts: self.available,
+                drawn_watts: self.drawn,
+            };
+            if self.power_curve.last().is_none_or(|p| {
+                (p.available_watts, p.drawn_watts) != (point.available_watts, point.drawn_watts)
+            }) {
                 self.power_curve.push(point);
             }
             let counts = self.racks.counts(&self.specs, &self.hall_room);
-            let until = self.queue.next_day().map_or(self.horizon + 1, |d| d.min(self.horizon + 1));
+            let until = self
+                .queue
+                .next_day()
+                .map_or(self.horizon + 1, |d| d.min(self.horizon + 1));
             self.dark.add(day, until, &counts);
             for (p, c) in self.progress.iter_mut().zip(counts) {
                 p.at_horizon = c;
@@ -234,7 +262,11 @@ impl<'a> Sim<'a> {
     }
 
     fn range(site: &Site, c: &Cohort) -> RackRange {
-        RackRange { order: site.orders[c.order].id.clone(), first: c.first + 1, last: c.first + c.count }
+        RackRange {
+            order: site.orders[c.order].id.clone(),
+            first: c.first + 1,
+            last: c.first + c.count,
+        }
     }
 
     fn new_id(&mut self) -> CohortId {
@@ -244,39 +276,69 @@ impl<'a> Sim<'a> {
 
     fn apply(&mut self, day: Day, event: Event) {
         match event {
-            Event::TaskStart(t) => self.note(day, |s| Happening::TaskStart { task: s.tasks[t].id.clone() }),
-            Event::TaskFinish(t) => self.note(day, |s| Happening::TaskFinish { task: s.tasks[t].id.clone() }),
+            Event::TaskStart(t) => self.note(day, |s| Happening::TaskStart {
+                task: s.tasks[t].id.clone(),
+            }),
+            Event::TaskFinish(t) => self.note(day, |s| Happening::TaskFinish {
+                task: s.tasks[t].id.clone(),
+            }),
             Event::HallReady(h) => {
                 self.hall_room[h] = Some(self.site.halls[h].it_watts);
-                self.note(day, |s| Happening::HallReady { hall: s.halls[h].id.clone() });
+                self.note(day, |s| Happening::HallReady {
+                    hall: s.halls[h].id.clone(),
+                });
             }
             Event::PowerOn(p) => {
                 self.available += self.site.power[p].watts;
-                self.note(day, |s| Happening::PowerOn { source: s.power[p].id.clone(), mw: mw(s.power[p].watts) });
+                self.note(day, |s| Happening::PowerOn {
+                    source: s.power[p].id.clone(),
+                    mw: mw(s.power[p].watts),
+                });
             }
             Event::PowerOff(p) => {
                 self.available -= self.site.power[p].watts;
-                self.note(day, |s| Happening::PowerOff { source: s.power[p].id.clone(), mw: mw(s.power[p].watts) });
+                self.note(day, |s| Happening::PowerOff {
+                    source: s.power[p].id.clone(),
+                    mw: mw(s.power[p].watts),
+                });
             }
             Event::OrderPlaced(o) => {
                 self.progress[o].placed = Some(day);
-                self.queue.push(day.saturating_add(self.draw.lead_days[o]), Event::Delivery { order: o, batch: 0 });
-                self.note(day, |s| Happening::OrderPlaced { order: s.orders[o].id.clone() });
+                self.queue.push(
+                    day.saturating_add(self.draw.lead_days[o]),
+                    Event::Delivery { order: o, batch: 0 },
+                );
+                self.note(day, |s| Happening::OrderPlaced {
+                    order: s.orders[o].id.clone(),
+                });
             }
             Event::Delivery { order, batch } => {
                 let spec = &self.site.orders[order];
                 let p = &mut self.progress[order];
                 let count = spec.racks_per_week.min(spec.racks - p.delivered);
-                let cohort = Cohort { order, first: p.delivered, count, delivered: day };
+                let cohort = Cohort {
+                    order,
+                    first: p.delivered,
+                    count,
+                    delivered: day,
+                };
                 p.delivered += count;
                 p.first_delivery.get_or_insert(day);
                 if p.delivered < spec.racks {
-                    self.queue.push(day.saturating_add(7), Event::Delivery { order, batch: batch + 1 });
+                    self.queue.push(
+                        day.saturating_add(7),
+                        Event::Delivery {
+                            order,
+                            batch: batch + 1,
+                        },
+                    );
                 } else {
                     p.last_delivery = Some(day);
                 }
                 self.racks.queue_install(cohort);
-                self.note(day, |s| Happening::Delivered { racks: Self::range(s, &cohort) });
+                self.note(day, |s| Happening::Delivered {
+                    racks: Self::range(s, &cohort),
+                });
             }
             Event::InstallDone(id) => {
                 if let Some((cohort, _hall)) = self.racks.installing.remove(&id) {
@@ -286,7 +348,9 @@ impl<'a> Sim<'a> {
                         p.all_installed = Some(day);
                     }
                     self.racks.queue_power(cohort, false);
-                    self.note(day, |s| Happening::Installed { racks: Self::range(s, &cohort) });
+                    self.note(day, |s| Happening::Installed {
+                        racks: Self::range(s, &cohort),
+                    });
                 }
             }
             Event::BurnInDone(id) => {
@@ -307,13 +371,17 @@ impl<'a> Sim<'a> {
         if self.earning_now[o] == self.site.orders[o].racks && p.full_earning.is_none() {
             p.full_earning = Some(day);
         }
-        self.note(day, |s| Happening::Earning { racks: Self::range(s, cohort) });
+        self.note(day, |s| Happening::Earning {
+            racks: Self::range(s, cohort),
+        });
     }
 
     /// Switches off the most recently energized racks until the draw fits.
     fn shed(&mut self, day: Day) {
         while self.drawn > self.available {
-            let Some(last) = self.racks.energized.last_mut() else { break };
+            let Some(last) = self.racks.energized.last_mut() else {
+                break;
+            };
             let w = self.specs[last.cohort.order].facility_watts;
             let need = (self.drawn - self.available).div_ceil(w);
             let (cut, burned_in) = if need >= u64::from(last.cohort.count) {
@@ -333,23 +401,37 @@ impl<'a> Sim<'a> {
                 self.earning_now[cut.order] -= cut.count;
             }
             self.racks.queue_power(cut, burned_in);
-            self.note(day, |s| Happening::Shed { racks: Self::range(s, &cut) });
+            self.note(day, |s| Happening::Shed {
+                racks: Self::range(s, &cut),
+            });
         }
     }
 
     /// Free crews take racks in queue order into the first ready hall with room.
     fn install(&mut self, day: Day) {
-        let mut free_crews = self.site.install.crews.saturating_sub(self.racks.crews_busy());
+        let mut free_crews = self
+            .site
+            .install
+            .crews
+            .saturating_sub(self.racks.crews_busy());
         let done = day.saturating_add(self.site.install.days_per_rack);
         while free_crews > 0 {
-            let Some(head) = self.racks.awaiting_install.front().copied() else { break };
+            let Some(head) = self.racks.awaiting_install.front().copied() else {
+                break;
+            };
             let w = self.specs[head.order].it_watts;
-            let Some(h) = self.hall_room.iter().position(|r| r.is_some_and(|room| room >= w)) else {
+            let Some(h) = self
+                .hall_room
+                .iter()
+                .position(|r| r.is_some_and(|room| room >= w))
+            else {
                 self.block(day, 0, &head, DarkReason::Shell);
                 return;
             };
             let room = self.hall_room[h].unwrap_or(0);
-            let fit = (room / w).min(u64::from(free_crews)).min(u64::from(head.count)) as u32;
+            let fit = (room / w)
+                .min(u64::from(free_crews))
+                .min(u64::from(head.count)) as u32;
             let cohort = match self.racks.awaiting_install.front_mut() {
                 Some(front) if fit < front.count => front.take_front(fit),
                 _ => {
@@ -363,7 +445,10 @@ impl<'a> Sim<'a> {
             self.racks.installing.insert(id, (cohort, h));
             self.queue.push(done, Event::InstallDone(id));
             self.progress[cohort.order].first_install.get_or_insert(day);
-            self.note(day, |s| Happening::InstallStart { racks: Self::range(s, &cohort), hall: s.halls[h].id.clone() });
+            self.note(day, |s| Happening::InstallStart {
+                racks: Self::range(s, &cohort),
+                hall: s.halls[h].id.clone(),
+            });
         }
         if let Some(head) = self.racks.awaiting_install.front().copied() {
             self.block(day, 0, &head, DarkReason::Crew);
@@ -376,7 +461,8 @@ impl<'a> Sim<'a> {
     fn energize(&mut self, day: Day) {
         while let Some(&(head, burned)) = self.racks.awaiting_power.front() {
             let w = self.specs[head.order].facility_watts;
-            let fit = ((self.available.saturating_sub(self.drawn)) / w).min(u64::from(head.count)) as u32;
+            let fit =
+                ((self.available.saturating_sub(self.drawn)) / w).min(u64::from(head.count)) as u32;
             if fit == 0 {
                 self.block(day, 1, &head, DarkReason::Power);
                 return;
@@ -398,12 +484,21 @@ impl<'a> Sim<'a> {
             }
             let id = self.new_id();
             let instant = burned || self.site.install.burn_in == 0;
-            self.racks.energized.push(Powered { id, cohort, burned_in: instant });
-            self.note(day, |s| Happening::Energized { racks: Self::range(s, &cohort) });
+            self.racks.energized.push(Powered {
+                id,
+                cohort,
+                burned_in: instant,
+            });
+            self.note(day, |s| Happening::Energized {
+                racks: Self::range(s, &cohort),
+            });
             if instant {
                 self.earning(day, &cohort);
             } else {
-                self.queue.push(day.saturating_add(self.site.install.burn_in), Event::BurnInDone(id));
+                self.queue.push(
+                    day.saturating_add(self.site.install.burn_in),
+                    Event::BurnInDone(id),
+                );
             }
         }
         self.blocked[1] = None;
@@ -415,7 +510,11 @@ impl<'a> Sim<'a> {
         if self.blocked[stage] != now {
             self.blocked[stage] = now;
             let stage_name = if stage == 0 { "install" } else { "energize" };
-            self.note(day, |s| Happening::Blocked { stage: stage_name, racks: Self::range(s, head), reason });
+            self.note(day, |s| Happening::Blocked {
+                stage: stage_name,
+                racks: Self::range(s, head),
+                reason,
+            });
         }
     }
 }

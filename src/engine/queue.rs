@@ -18,7 +18,10 @@ pub struct EventQueue<E: Hash + Eq> {
 
 impl<E: Hash + Eq> Default for EventQueue<E> {
     fn default() -> Self {
-        EventQueue { queue: PriorityQueue::new(), next_seq: 0 }
+        EventQueue {
+            queue: PriorityQueue::new(),
+            next_seq: 0,
+        }
     }
 }
 

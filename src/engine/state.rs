@@ -41,7 +41,11 @@ impl Cohort {
     /// Splits off the last `n` racks (n < count).
     pub fn take_back(&mut self, n: u32) -> Cohort {
         self.count -= n;
-        Cohort { first: self.first + self.count, count: n, ..*self }
+        Cohort {
+            first: self.first + self.count,
+            count: n,
+            ..*self
+        }
     }
 }
 
@@ -86,12 +90,16 @@ impl GpuCounts {
 impl Racks {
     /// Inserts keeping the queue sorted (stable for equal keys).
     pub fn queue_install(&mut self, c: Cohort) {
-        let at = self.awaiting_install.partition_point(|x| x.key() <= c.key());
+        let at = self
+            .awaiting_install
+            .partition_point(|x| x.key() <= c.key());
         self.awaiting_install.insert(at, c);
     }
 
     pub fn queue_power(&mut self, c: Cohort, burned_in: bool) {
-        let at = self.awaiting_power.partition_point(|(x, _)| x.key() <= c.key());
+        let at = self
+            .awaiting_power
+            .partition_point(|(x, _)| x.key() <= c.key());
         self.awaiting_power.insert(at, (c, burned_in));
     }
 
@@ -140,7 +148,12 @@ mod tests {
 
     #[test]
     fn splitting_keeps_rack_numbers() {
-        let mut c = Cohort { order: 0, first: 10, count: 5, delivered: 3 };
+        let mut c = Cohort {
+            order: 0,
+            first: 10,
+            count: 5,
+            delivered: 3,
+        };
         let front = c.take_front(2);
         assert_eq!((front.first, front.count, c.first, c.count), (10, 2, 12, 3));
         let back = c.take_back(1);
@@ -149,9 +162,18 @@ mod tests {
 
     #[test]
     fn waiting_racks_split_into_crew_and_shell_by_room_left() {
-        let specs = [RackSpec { it_watts: 100, facility_watts: 120, gpus: 8 }];
+        let specs = [RackSpec {
+            it_watts: 100,
+            facility_watts: 120,
+            gpus: 8,
+        }];
         let mut racks = Racks::default();
-        racks.queue_install(Cohort { order: 0, first: 0, count: 5, delivered: 0 });
+        racks.queue_install(Cohort {
+            order: 0,
+            first: 0,
+            count: 5,
+            delivered: 0,
+        });
         // Room for 3 racks in a ready hall, none in a hall that is not ready.
         let counts = racks.counts(&specs, &[Some(350), None]);
         assert_eq!(counts[0].dark[DarkReason::Crew as usize], 24);

@@ -9,14 +9,23 @@ pub fn all(t: &Timeline) -> io::Result<Vec<Artifact>> {
     Ok(vec![tasks(t)?, orders(t)?, power(t)?, dark(t)?])
 }
 
-fn artifact(name: &str, header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> io::Result<Artifact> {
+fn artifact(
+    name: &str,
+    header: &[&str],
+    rows: impl Iterator<Item = Vec<String>>,
+) -> io::Result<Artifact> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(header)?;
     for row in rows {
         w.write_record(&row)?;
     }
-    let bytes = w.into_inner().map_err(|e| io::Error::other(e.to_string()))?;
-    Ok(Artifact { name: name.into(), bytes })
+    let bytes = w
+        .into_inner()
+        .map_err(|e| io::Error::other(e.to_string()))?;
+    Ok(Artifact {
+        name: name.into(),
+        bytes,
+    })
 }
 
 fn opt(s: &Option<String>) -> String {
@@ -41,7 +50,17 @@ fn tasks(t: &Timeline) -> io::Result<Artifact> {
     });
     artifact(
         "tasks.csv",
-        &["site", "task", "name", "kind", "start", "finish", "duration_days", "total_float_days", "critical"],
+        &[
+            "site",
+            "task",
+            "name",
+            "kind",
+            "start",
+            "finish",
+            "duration_days",
+            "total_float_days",
+            "critical",
+        ],
         rows,
     )
 }
@@ -93,11 +112,20 @@ fn orders(t: &Timeline) -> io::Result<Artifact> {
 
 fn power(t: &Timeline) -> io::Result<Artifact> {
     let rows = t.sites.iter().flat_map(|s| {
-        s.power_curve
-            .iter()
-            .map(move |p| vec![s.id.clone(), p.date.clone(), p.available_mw.to_string(), p.drawn_mw.to_string()])
+        s.power_curve.iter().map(move |p| {
+            vec![
+                s.id.clone(),
+                p.date.clone(),
+                p.available_mw.to_string(),
+                p.drawn_mw.to_string(),
+            ]
+        })
     });
-    artifact("power.csv", &["site", "date", "available_mw", "drawn_mw"], rows)
+    artifact(
+        "power.csv",
+        &["site", "date", "available_mw", "drawn_mw"],
+        rows,
+    )
 }
 
 fn dark(t: &Timeline) -> io::Result<Artifact> {
@@ -114,5 +142,11 @@ fn dark(t: &Timeline) -> io::Result<Artifact> {
             ]
         })
     });
-    artifact("dark_gpu_days.csv", &["site", "month", "shell", "crew", "power", "burn_in", "total"], rows)
+    artifact(
+        "dark_gpu_days.csv",
+        &[
+            "site", "month", "shell", "crew", "power", "burn_in", "total",
+        ],
+        rows,
+    )
 }

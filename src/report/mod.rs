@@ -21,7 +21,10 @@ pub struct Artifact {
 pub fn artifacts(timeline: &Timeline) -> Result<Vec<Artifact>, io::Error> {
     let mut json = serde_json::to_vec_pretty(timeline).map_err(io::Error::other)?;
     json.push(b'\n');
-    let mut out = vec![Artifact { name: "timeline.json".into(), bytes: json }];
+    let mut out = vec![Artifact {
+        name: "timeline.json".into(),
+        bytes: json,
+    }];
     out.extend(csv::all(timeline)?);
     Ok(out)
 }
@@ -35,11 +38,16 @@ pub fn events_jsonl(timeline: &Timeline) -> Result<Vec<u8>, io::Error> {
         #[serde(flatten)]
         entry: &'a crate::engine::event::Happening,
     }
-    let start = chrono::NaiveDate::parse_from_str(&timeline.start, "%Y-%m-%d").map_err(io::Error::other)?;
+    let start =
+        chrono::NaiveDate::parse_from_str(&timeline.start, "%Y-%m-%d").map_err(io::Error::other)?;
     let mut out = Vec::new();
     for site in &timeline.sites {
         for e in &site.log {
-            let line = Line { date: crate::scenario::date_of(start, e.day).to_string(), site: &site.id, entry: &e.what };
+            let line = Line {
+                date: crate::scenario::date_of(start, e.day).to_string(),
+                site: &site.id,
+                entry: &e.what,
+            };
             serde_json::to_writer(&mut out, &line).map_err(io::Error::other)?;
             out.push(b'\n');
         }
@@ -74,7 +82,10 @@ pub fn write_file(target: &Path, bytes: &[u8]) -> io::Result<()> {
 
 fn stage(dir: &Path, bytes: &[u8]) -> io::Result<tempfile::NamedTempFile> {
     use std::io::Write;
-    let mut tmp = tempfile::Builder::new().prefix(".warmshell-").suffix(".tmp").tempfile_in(dir)?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".warmshell-")
+        .suffix(".tmp")
+        .tempfile_in(dir)?;
     tmp.write_all(bytes)?;
     tmp.as_file().sync_all()?;
     Ok(tmp)

@@ -28,10 +28,10 @@ fn site(out: &mut String, s: &SiteTimeline, t: &Timeline) {
         let _ = writeln!(out, "  power-on       no GPU orders");
     } else {
         let _ = writeln!(
-        out,
-        "  power-on       first rack {}   all racks {}",
-        s.first_power_on.as_deref().unwrap_or(never),
-        s.full_power_on.as_deref().unwrap_or(never)
+            out,
+            "  power-on       first rack {}   all racks {}",
+            s.first_power_on.as_deref().unwrap_or(never),
+            s.full_power_on.as_deref().unwrap_or(never)
         );
     }
     let _ = writeln!(out, "  MW drawn       {}", year_ends(s, t));
@@ -75,8 +75,17 @@ fn year_ends(s: &SiteTimeline, t: &Timeline) -> String {
     let mut parts = Vec::new();
     for year in first..=last {
         let end = format!("{year}-12-31");
-        let end = if end > t.horizon { t.horizon.clone() } else { end };
-        let drawn = s.power_curve.iter().take_while(|p| p.date <= end).last().map_or(0.0, |p| p.drawn_mw);
+        let end = if end > t.horizon {
+            t.horizon.clone()
+        } else {
+            end
+        };
+        let drawn = s
+            .power_curve
+            .iter()
+            .take_while(|p| p.date <= end)
+            .last()
+            .map_or(0.0, |p| p.drawn_mw);
         let drawn = format!("{drawn:.1}");
         parts.push(format!("{year}: {}", drawn.trim_end_matches(".0")));
     }

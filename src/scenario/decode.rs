@@ -22,6 +22,8 @@ pub const MAX_YEAR: i32 = 2200;
 /// Sanity bounds that catch unit mistakes (kW written as W, MW as kW).
 const MAX_MW: f64 = 100_000.0;
 const MAX_RACK_KW: f64 = 5_000.0;
+/// A rack below 100 W is a unit mistake (W written for kW), and keeps watts nonzero.
+const MIN_RACK_KW: f64 = 0.1;
 const MAX_RACKS: i128 = 10_000_000;
 const MAX_GPUS_PER_RACK: i128 = 10_000;
 const MAX_CREWS: i128 = 100_000;
@@ -817,7 +819,7 @@ pub fn site_file(ctx: &mut Ctx, root: &Node, id: &str, clock: &Clock) -> Option<
             .and_then(|n| integer(ctx, n, &o.field("racks"), 1, MAX_RACKS, "racks"));
         let rack_kw = o
             .required(ctx, "rack_kw", "IT kW per rack")
-            .and_then(|n| positive(ctx, n, &o.field("rack_kw"), MAX_RACK_KW, "kW"));
+            .and_then(|n| number(ctx, n, &o.field("rack_kw"), MIN_RACK_KW, MAX_RACK_KW, "kW"));
         let gpus = o
             .required(ctx, "gpus_per_rack", "GPUs in one rack")
             .and_then(|n| {

@@ -15,11 +15,25 @@ pub const MAX_DURATION_DAYS: f64 = 36_500.0;
 #[serde(rename_all = "snake_case")]
 pub enum Distribution {
     Fixed(f64),
-    Uniform { min: f64, max: f64 },
-    Triangular { min: f64, mode: f64, max: f64 },
-    Pert { min: f64, mode: f64, max: f64 },
+    Uniform {
+        min: f64,
+        max: f64,
+    },
+    Triangular {
+        min: f64,
+        mode: f64,
+        max: f64,
+    },
+    Pert {
+        min: f64,
+        mode: f64,
+        max: f64,
+    },
     /// Lognormal given as the planner thinks of it: median and 90th percentile.
-    LogNormal { p50: f64, p90: f64 },
+    LogNormal {
+        p50: f64,
+        p90: f64,
+    },
 }
 
 impl Distribution {
@@ -127,15 +141,30 @@ mod tests {
         assert_eq!(parse_duration("90d").unwrap(), 90.0);
         assert_eq!(parse_duration("6w").unwrap(), 42.0);
         assert_eq!(whole_days(parse_duration("9mo").unwrap()), 274);
-        assert_eq!(parse_duration("12mo").unwrap(), parse_duration("1y").unwrap());
+        assert_eq!(
+            parse_duration("12mo").unwrap(),
+            parse_duration("1y").unwrap()
+        );
         assert_eq!(parse_duration("2y").unwrap(), 730.0);
         assert_eq!(parse_duration("0d").unwrap(), 0.0);
     }
 
     #[test]
     fn rejects_with_advice() {
-        assert!(parse_duration("90").unwrap_err().help.unwrap().contains("90d"));
-        assert!(parse_duration("9m").unwrap_err().help.unwrap().contains("9mo"));
+        assert!(
+            parse_duration("90")
+                .unwrap_err()
+                .help
+                .unwrap()
+                .contains("90d")
+        );
+        assert!(
+            parse_duration("9m")
+                .unwrap_err()
+                .help
+                .unwrap()
+                .contains("9mo")
+        );
         assert!(parse_duration("1.5y").is_err());
         assert!(parse_duration("10000y").is_err());
         assert!(parse_duration("99999999999999999999999d").is_err());
@@ -145,11 +174,18 @@ mod tests {
 
     #[test]
     fn point_values() {
-        let tri = Distribution::Triangular { min: 1.0, mode: 2.4, max: 9.0 };
+        let tri = Distribution::Triangular {
+            min: 1.0,
+            mode: 2.4,
+            max: 9.0,
+        };
         assert_eq!(tri.point(), 2);
         let uni = Distribution::Uniform { min: 1.0, max: 2.0 };
         assert_eq!(uni.point(), 2); // 1.5 rounds half up
-        let ln = Distribution::LogNormal { p50: 730.0, p90: 1460.0 };
+        let ln = Distribution::LogNormal {
+            p50: 730.0,
+            p90: 1460.0,
+        };
         assert_eq!(ln.point(), 730);
     }
 }

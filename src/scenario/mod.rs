@@ -40,7 +40,10 @@ impl Scenario {
 
     /// Keeps only the named sites (all when `ids` is empty), in their folder order.
     pub fn keep_sites(&mut self, ids: &[String]) -> Result<(), String> {
-        if let Some(missing) = ids.iter().find(|id| !self.sites.iter().any(|s| &s.id == *id)) {
+        if let Some(missing) = ids
+            .iter()
+            .find(|id| !self.sites.iter().any(|s| &s.id == *id))
+        {
             let known: Vec<&str> = self.sites.iter().map(|s| s.id.as_str()).collect();
             let hint = crate::diagnostic::did_you_mean(missing, known.iter().copied())
                 .unwrap_or_else(|| format!("sites here: {}", known.join(", ")));
