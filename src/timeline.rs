@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::engine::event::{DarkReason, LogEntry};
 use crate::engine::ledger::format_mw;
 use crate::engine::{self, Draw, Options, SiteRun};
-use crate::scenario::{Day, Scenario, Site, Trigger};
+use crate::scenario::{Day, Scenario, Site};
 
 pub const FORMAT: &str = "warmshell-timeline";
 pub const VERSION: u32 = 1;
@@ -303,13 +303,5 @@ fn site_timeline(scenario: &Scenario, site: &Site, run: SiteRun) -> SiteTimeline
             })
             .collect(),
         log: run.log,
-    }
-}
-
-/// The trigger's meaning in words, for reports.
-pub fn describe(site: &Site, t: Trigger, scenario: &Scenario) -> String {
-    match t {
-        Trigger::Day(d) => scenario.date(d).to_string(),
-        Trigger::Task(i) => format!("when `{}` finishes", site.tasks[i].id),
     }
 }
