@@ -5,7 +5,8 @@
 
 use std::path::{Path, PathBuf};
 
-use super::decode::{self, Ctx};
+use super::decode;
+use super::read::Ctx;
 use super::yaml::{self, Pos};
 use super::{Scenario, validate};
 use crate::diagnostic::{Diagnostic, Diagnostics};

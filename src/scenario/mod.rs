@@ -9,6 +9,7 @@
 pub mod decode;
 pub mod duration;
 pub mod load;
+pub mod read;
 pub mod validate;
 pub mod yaml;
 
