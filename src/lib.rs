@@ -6,6 +6,7 @@
 //! Only `scenario::load` and `report::write*` touch the file system.
 
 pub mod diagnostic;
+pub mod economics;
 pub mod engine;
 pub mod graph;
 pub mod report;

@@ -7,6 +7,7 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use crate::economics::{self, Money, WindowEnd};
 use crate::engine::event::{DarkReason, LogEntry};
 use crate::engine::ledger::format_mw;
 use crate::engine::{self, Draw, Options, SiteRun};
@@ -21,7 +22,86 @@ pub struct Timeline {
     pub version: u32,
     pub start: String,
     pub horizon: String,
+    /// Every site together.
+    pub portfolio: MoneyRow,
+    pub rivals: Vec<RivalRow>,
     pub sites: Vec<SiteTimeline>,
+}
+
+/// Money in whole US dollars (see docs/economics.md for each formula).
+#[derive(Debug, Clone, Serialize)]
+pub struct MoneyRow {
+    pub revenue_usd: i64,
+    /// Revenue above the commodity price inside revenue windows.
+    pub premium_usd: i64,
+    pub power_usd: i64,
+    pub capex_usd: i64,
+    /// Depreciation of GPUs while they sat dark.
+    pub dark_depreciation_usd: i64,
+    /// Revenue the dark GPUs would have earned.
+    pub dark_forgone_usd: i64,
+    /// At the scenario start, over the horizon (no terminal value).
+    pub npv_usd: i64,
+    /// The first day cumulative cash is back to zero; null if not by the horizon.
+    pub payback: Option<String>,
+}
+
+impl MoneyRow {
+    fn new(m: &Money, npv: f64, payback: Option<String>) -> Self {
+        MoneyRow {
+            revenue_usd: dollars(m.revenue),
+            premium_usd: dollars(m.premium),
+            power_usd: dollars(m.power),
+            capex_usd: dollars(m.capex),
+            dark_depreciation_usd: dollars(m.dark_depreciation),
+            dark_forgone_usd: dollars(m.dark_forgone),
+            npv_usd: dollars(npv),
+            payback,
+        }
+    }
+
+    /// Depreciation burned and revenue forgone while dark.
+    pub fn dark_cost_usd(&self) -> i64 {
+        self.dark_depreciation_usd
+            .saturating_add(self.dark_forgone_usd)
+    }
+}
+
+/// Whole dollars (saturating; no scenario comes near ±9.2e18).
+pub fn dollars(x: f64) -> i64 {
+    x.round() as i64
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RivalRow {
+    pub name: String,
+    pub generation: String,
+    pub first_power_on: Option<String>,
+    pub mw_at_horizon: f64,
+}
+
+/// The order's scarce-pricing window.
+#[derive(Debug, Clone, Serialize)]
+pub struct WindowRow {
+    /// The order's first power-on.
+    pub start: String,
+    /// The first day at commodity prices; null while open at the horizon.
+    pub end: Option<String>,
+    pub days: Day,
+    pub ended_by: WindowEnd,
+    pub premium_usd: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MonthMoneyRow {
+    /// `YYYY-MM`
+    pub month: String,
+    pub revenue_usd: i64,
+    pub premium_usd: i64,
+    pub power_usd: i64,
+    pub capex_usd: i64,
+    pub dark_depreciation_usd: i64,
+    pub dark_forgone_usd: i64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -44,6 +124,8 @@ pub struct SiteTimeline {
     pub power_sources: Vec<PowerSourceRow>,
     pub orders: Vec<OrderRow>,
     pub power_curve: Vec<PowerRow>,
+    pub money: MoneyRow,
+    pub money_by_month: Vec<MonthMoneyRow>,
     pub dark_by_month: Vec<MonthRow>,
     #[serde(skip)]
     pub log: Vec<LogEntry>,
@@ -124,6 +206,9 @@ pub struct OrderRow {
     pub full_earning: Option<String>,
     /// GPUs earning, and dark by reason, at the end of the horizon.
     pub at_horizon: AtHorizon,
+    /// Null when the order never powers on by the horizon.
+    pub window: Option<WindowRow>,
+    pub money: MoneyRow,
 }
 
 #[derive(Debug, Clone, Copy, Serialize)]
@@ -154,7 +239,7 @@ pub struct MonthRow {
 
 /// Simulates every site at its point values.
 pub fn run(scenario: &Scenario, options: Options) -> Timeline {
-    let sites = scenario
+    let runs: Vec<SiteRun> = scenario
         .sites
         .iter()
         .map(|site| {
@@ -165,19 +250,46 @@ pub fn run(scenario: &Scenario, options: Options) -> Timeline {
                 dark_months = run.dark.months().count(),
                 "simulated"
             );
-            site_timeline(scenario, site, run)
+            run
         })
         .collect();
+    let money = economics::evaluate(scenario, &runs);
+    let date = |d: Day| scenario.date(d).to_string();
+    let rivals = money
+        .rivals
+        .iter()
+        .map(|r| RivalRow {
+            name: r.name.clone(),
+            generation: scenario.market.generations[r.generation].name.clone(),
+            first_power_on: r.first_power_on.map(date),
+            mw_at_horizon: r.it_watts_at_horizon as f64 / 1e6,
+        })
+        .collect();
+    let sites = scenario
+        .sites
+        .iter()
+        .zip(runs)
+        .zip(&money.sites)
+        .map(|((site, run), m)| site_timeline(scenario, site, run, m))
+        .collect();
+    let p = &money.portfolio;
     Timeline {
         format: FORMAT,
         version: VERSION,
         start: scenario.start.to_string(),
         horizon: scenario.horizon.to_string(),
+        portfolio: MoneyRow::new(&p.totals, p.npv, p.payback.map(date)),
+        rivals,
         sites,
     }
 }
 
-fn site_timeline(scenario: &Scenario, site: &Site, run: SiteRun) -> SiteTimeline {
+fn site_timeline(
+    scenario: &Scenario,
+    site: &Site,
+    run: SiteRun,
+    money: &economics::SiteEconomics,
+) -> SiteTimeline {
     let date = |d: Day| scenario.date(d).to_string();
     let opt = |d: Option<Day>| d.map(date);
     let mw = |w: u64| format_mw(w).parse::<f64>().unwrap_or(0.0);
@@ -230,9 +342,10 @@ fn site_timeline(scenario: &Scenario, site: &Site, run: SiteRun) -> SiteTimeline
         .orders
         .iter()
         .zip(&run.orders)
-        .map(|(o, p)| OrderRow {
+        .zip(&money.orders)
+        .map(|((o, p), m)| OrderRow {
             id: o.id.clone(),
-            generation: o.generation.clone(),
+            generation: scenario.market.generations[o.generation].name.clone(),
             racks: o.racks,
             gpus: u64::from(o.racks) * u64::from(o.gpus_per_rack),
             rack_kw: o.rack_it_watts as f64 / 1000.0,
@@ -250,6 +363,14 @@ fn site_timeline(scenario: &Scenario, site: &Site, run: SiteRun) -> SiteTimeline
                 dark_gpus: DarkGpuDays::from(p.at_horizon.dark),
                 undelivered_racks: o.racks - p.delivered,
             },
+            window: m.window.map(|w| WindowRow {
+                start: date(w.start),
+                end: (w.ended_by != WindowEnd::Horizon).then(|| date(w.end)),
+                days: w.days(),
+                ended_by: w.ended_by,
+                premium_usd: dollars(m.totals.premium),
+            }),
+            money: MoneyRow::new(&m.totals, m.npv, m.payback.map(date)),
         })
         .collect();
     let first_power_on = run.orders.iter().filter_map(|p| p.first_power_on).min();
@@ -285,6 +406,20 @@ fn site_timeline(scenario: &Scenario, site: &Site, run: SiteRun) -> SiteTimeline
                 date: date(p.day),
                 available_mw: mw(p.available_watts),
                 drawn_mw: mw(p.drawn_watts),
+            })
+            .collect(),
+        money: MoneyRow::new(&money.totals, money.npv, money.payback.map(date)),
+        money_by_month: money
+            .monthly
+            .iter()
+            .map(|(month, m)| MonthMoneyRow {
+                month: month.format("%Y-%m").to_string(),
+                revenue_usd: dollars(m.revenue),
+                premium_usd: dollars(m.premium),
+                power_usd: dollars(m.power),
+                capex_usd: dollars(m.capex),
+                dark_depreciation_usd: dollars(m.dark_depreciation),
+                dark_forgone_usd: dollars(m.dark_forgone),
             })
             .collect(),
         dark_by_month: run

@@ -24,7 +24,7 @@ use warmshell::engine::{self, Draw, Options, SiteRun};
 use warmshell::report;
 use warmshell::scenario::yaml::Pos;
 use warmshell::scenario::{
-    Day, Dependency, Distribution, Hall, Install, Order, PowerSource, Scenario, Site, Task,
+    Day, Dependency, Distribution, Hall, Install, Market, Order, PowerSource, Scenario, Site, Task,
     TaskKind, Trigger,
 };
 use warmshell::timeline;
@@ -279,7 +279,7 @@ fn build(raw: &RawSite) -> Scenario {
         .enumerate()
         .map(|(i, o)| Order {
             id: format!("o{i}"),
-            generation: "GB300".into(),
+            generation: Market::default().generation("GB300").expect("catalog"),
             racks: o.racks,
             gpus_per_rack: o.gpus,
             rack_it_watts: o.it_watts,
@@ -310,6 +310,7 @@ fn build(raw: &RawSite) -> Scenario {
     Scenario {
         start,
         horizon: start + chrono::Days::new(horizon.into()),
+        market: Market::default(),
         sites: vec![site],
     }
 }

@@ -70,8 +70,18 @@ pub struct SiteRun {
     pub orders: Vec<OrderProgress>,
     pub power_curve: Vec<PowerPoint>,
     pub dark: DarkLedger,
+    /// Each order's GPUs by state, from each day on which any changed until
+    /// the next point (or the end of the horizon).
+    pub trace: Vec<TracePoint>,
     /// Every change, when asked for (`Options::log`).
     pub log: Vec<LogEntry>,
+}
+
+/// The state of every order (in declaration order) from `day` on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TracePoint {
+    pub day: Day,
+    pub orders: Vec<GpuCounts>,
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -116,6 +126,7 @@ struct Sim<'a> {
     blocked: [Option<(usize, u32, DarkReason)>; 2],
     power_curve: Vec<PowerPoint>,
     dark: DarkLedger,
+    trace: Vec<TracePoint>,
     log: Vec<LogEntry>,
     hall_ready: Vec<Day>,
     power_windows: Vec<(Day, Option<Day>)>,
@@ -201,6 +212,7 @@ impl<'a> Sim<'a> {
             blocked: [None, None],
             power_curve: Vec::new(),
             dark: DarkLedger::new(scenario.start),
+            trace: Vec::new(),
             log: Vec::new(),
             hall_ready,
             power_windows,
@@ -235,8 +247,14 @@ impl<'a> Sim<'a> {
                 .next_day()
                 .map_or(self.horizon + 1, |d| d.min(self.horizon + 1));
             self.dark.add(day, until, &counts);
-            for (p, c) in self.progress.iter_mut().zip(counts) {
-                p.at_horizon = c;
+            for (p, c) in self.progress.iter_mut().zip(&counts) {
+                p.at_horizon = *c;
+            }
+            if self.trace.last().is_none_or(|t| t.orders != counts) {
+                self.trace.push(TracePoint {
+                    day,
+                    orders: counts,
+                });
             }
         }
         tracing::debug!(site = %self.site.id, events = processed, left_after_horizon = self.queue.len(), "event loop done");
@@ -250,6 +268,7 @@ impl<'a> Sim<'a> {
             orders: self.progress,
             power_curve: self.power_curve,
             dark: self.dark,
+            trace: self.trace,
             log: self.log,
         }
     }

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 
 use super::duration::MAX_DURATION_DAYS;
+use super::market::{self, Market};
 use super::read::{
     Ctx, Fields, date, distribution, entries, fixed_duration, integer, join, number, parse_date,
     positive, string,
@@ -107,7 +108,21 @@ pub struct Clock {
     pub horizon: NaiveDate,
 }
 
-pub fn scenario_file(ctx: &mut Ctx, root: &Node) -> Option<Clock> {
+/// What `scenario.yaml` holds. The market falls back to the built-in catalog
+/// and defaults where the file has problems, so site files can still be checked.
+pub struct Header {
+    pub clock: Option<Clock>,
+    pub market: Market,
+    /// Rivals given as site files, for the loader to read.
+    pub rival_sites: Vec<market::PendingRivalSite>,
+}
+
+pub fn scenario_file(ctx: &mut Ctx, root: &Node, dir: &std::path::Path) -> Header {
+    let mut header = Header {
+        clock: None,
+        market: Market::default(),
+        rival_sites: vec![],
+    };
     if matches!(root.value, Value::Null) {
         ctx.error(
             Pos::default(),
@@ -115,9 +130,44 @@ pub fn scenario_file(ctx: &mut Ctx, root: &Node) -> Option<Clock> {
             "the file is empty",
             Some("write the clock: `start: 2025-01-01` and `horizon: 2032-12-31`".into()),
         );
-        return None;
+        return header;
     }
-    let f = Fields::read(ctx, root, "", &["start", "horizon"])?;
+    let Some(f) = Fields::read(
+        ctx,
+        root,
+        "",
+        &[
+            "start",
+            "horizon",
+            "generations",
+            "pricing",
+            "finance",
+            "rivals",
+        ],
+    ) else {
+        return header;
+    };
+    header.clock = clock(ctx, &f);
+    if let Some(n) = f.get("generations") {
+        let own = market::generations(ctx, n, "generations");
+        header.market.generations = market::merge_generations(market::catalog(), own);
+    }
+    if let Some(p) = f.get("pricing").and_then(|n| market::pricing(ctx, n)) {
+        header.market.pricing = p;
+    }
+    if let Some(fin) = f.get("finance").and_then(|n| market::finance(ctx, n)) {
+        header.market.finance = fin;
+    }
+    if let (Some(n), Some(clock)) = (f.get("rivals"), &header.clock) {
+        let (rivals, pending) =
+            market::rivals(ctx, n, &header.market.generations, clock.start, dir);
+        header.market.rivals = rivals;
+        header.rival_sites = pending;
+    }
+    header
+}
+
+fn clock(ctx: &mut Ctx, f: &Fields) -> Option<Clock> {
     let start = f
         .required(ctx, "start", "the first day, YYYY-MM-DD")
         .and_then(|n| date(ctx, n, "start"));
@@ -146,7 +196,13 @@ pub fn scenario_file(ctx: &mut Ctx, root: &Node) -> Option<Clock> {
     Some(Clock { start, horizon })
 }
 
-pub fn site_file(ctx: &mut Ctx, root: &Node, id: &str, clock: &Clock) -> Option<Site> {
+pub fn site_file(
+    ctx: &mut Ctx,
+    root: &Node,
+    id: &str,
+    clock: &Clock,
+    generations: &[market::Generation],
+) -> Option<Site> {
     if matches!(root.value, Value::Null) {
         let help = "a site file needs at least `pue`, usually with `tasks`, `halls`, `power`, `orders` and `install` (see docs/format.md)";
         ctx.error(
@@ -297,25 +353,26 @@ pub fn site_file(ctx: &mut Ctx, root: &Node, id: &str, clock: &Clock) -> Option<
         };
         let generation = o
             .required(ctx, "generation", "the GPU generation, e.g. GB300")
-            .and_then(|n| string(ctx, n, &o.field("generation")));
+            .and_then(|n| market::generation_ref(ctx, n, &o.field("generation"), generations));
         let racks = o
             .required(ctx, "racks", "how many racks")
             .and_then(|n| integer(ctx, n, &o.field("racks"), 1, MAX_RACKS, "racks"));
-        let rack_kw = o
-            .required(ctx, "rack_kw", "IT kW per rack")
-            .and_then(|n| number(ctx, n, &o.field("rack_kw"), MIN_RACK_KW, MAX_RACK_KW, "kW"));
-        let gpus = o
-            .required(ctx, "gpus_per_rack", "GPUs in one rack")
-            .and_then(|n| {
-                integer(
-                    ctx,
-                    n,
-                    &o.field("gpus_per_rack"),
-                    1,
-                    MAX_GPUS_PER_RACK,
-                    "GPUs",
-                )
-            });
+        // Rack figures default to the generation's.
+        let rack_kw = match o.get("rack_kw") {
+            Some(n) => number(ctx, n, &o.field("rack_kw"), MIN_RACK_KW, MAX_RACK_KW, "kW"),
+            None => generation.map(|g| generations[g].rack_kw),
+        };
+        let gpus = match o.get("gpus_per_rack") {
+            Some(n) => integer(
+                ctx,
+                n,
+                &o.field("gpus_per_rack"),
+                1,
+                MAX_GPUS_PER_RACK,
+                "GPUs",
+            ),
+            None => generation.map(|g| generations[g].gpus_per_rack),
+        };
         let ordered = o
             .required(ctx, "ordered", "a date or a task id")
             .and_then(|n| names.trigger(ctx, n, &o.field("ordered"), clock.start, clock.horizon));

@@ -6,6 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use super::decode;
+use super::market;
 use super::read::Ctx;
 use super::yaml::{self, Pos};
 use super::{Scenario, validate};
@@ -94,16 +95,24 @@ pub fn load_dir(dir: &Path) -> Result<Scenario, LoadError> {
         site_files.push((stem, path));
     }
 
-    let clock = match read_yaml(&scenario_path, &mut diags) {
-        Some(root) => decode::scenario_file(
-            &mut Ctx {
-                file: &scenario_path,
-                diags: &mut diags,
-            },
-            &root,
-        ),
-        None => None,
+    let root = read_yaml(&scenario_path, &mut diags);
+    let header = root.map(|root| {
+        let mut ctx = Ctx {
+            file: &scenario_path,
+            diags: &mut diags,
+        };
+        decode::scenario_file(&mut ctx, &root, dir)
+    });
+    let (clock, mut market, rival_sites) = match header {
+        Some(h) => (h.clock, h.market, h.rival_sites),
+        None => (None, market::Market::default(), Vec::new()),
     };
+    // Without a valid clock, dates cannot be checked; still report the files' other problems.
+    let fallback = decode::Clock {
+        start: chrono::NaiveDate::MIN,
+        horizon: chrono::NaiveDate::MAX,
+    };
+    let clock_ref = clock.as_ref().unwrap_or(&fallback);
 
     let mut sites = Vec::new();
     let mut seen: Vec<(String, PathBuf)> = Vec::new();
@@ -123,17 +132,12 @@ pub fn load_dir(dir: &Path) -> Result<Scenario, LoadError> {
         let Some(root) = read_yaml(path, &mut diags) else {
             continue;
         };
-        // Without a valid clock, dates cannot be checked; still report the file's other problems.
-        let fallback = decode::Clock {
-            start: chrono::NaiveDate::MIN,
-            horizon: chrono::NaiveDate::MAX,
-        };
-        let clock_ref = clock.as_ref().unwrap_or(&fallback);
         let mut ctx = Ctx {
             file: path,
             diags: &mut diags,
         };
-        if let Some(site) = decode::site_file(&mut ctx, &root, stem, clock_ref) {
+        if let Some(site) = decode::site_file(&mut ctx, &root, stem, clock_ref, &market.generations)
+        {
             sites.push(site);
         }
     }
@@ -145,13 +149,51 @@ pub fn load_dir(dir: &Path) -> Result<Scenario, LoadError> {
         );
     }
 
+    // Rivals given as site files: read like our own sites, simulated alike.
+    let mut rival_site_list = Vec::new();
+    for pending in rival_sites {
+        let stem = pending
+            .path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let root = if pending.path.is_file() {
+            read_yaml(&pending.path, &mut diags)
+        } else {
+            diags.push(Diagnostic {
+                file: scenario_path.clone(),
+                pos: pending.pos,
+                field: pending.field.clone(),
+                message: format!("rival site file {} not found", pending.path.display()),
+                help: Some(
+                    "give the path relative to the scenario folder, e.g. `rivals/neocloud.yaml`"
+                        .into(),
+                ),
+            });
+            None
+        };
+        let Some(root) = root else { continue };
+        let mut ctx = Ctx {
+            file: &pending.path,
+            diags: &mut diags,
+        };
+        if let Some(site) =
+            decode::site_file(&mut ctx, &root, &stem, clock_ref, &market.generations)
+        {
+            rival_site_list.push(site.clone());
+            market.rivals[pending.index].build = market::RivalBuild::Site(Box::new(site));
+        }
+    }
+
     // Sites that decoded cleanly are checked whole even when other files have
     // mistakes, so that every problem is reported at once.
     validate::check(&sites, &mut diags);
+    validate::check(&rival_site_list, &mut diags);
     if let Some(clock) = clock {
         let scenario = Scenario {
             start: clock.start,
             horizon: clock.horizon,
+            market,
             sites,
         };
         if diags.is_empty() {

@@ -9,6 +9,7 @@
 pub mod decode;
 pub mod duration;
 pub mod load;
+pub mod market;
 pub mod read;
 pub mod validate;
 pub mod yaml;
@@ -20,16 +21,18 @@ use serde::Serialize;
 
 pub use duration::Distribution;
 pub use load::{LoadError, load_dir};
+pub use market::Market;
 use yaml::Pos;
 
 /// A day on the simulation clock: days since the scenario's `start`.
 pub type Day = u32;
 
-/// A whole scenario: the clock and every site.
+/// A whole scenario: the clock, the market and every site.
 #[derive(Debug, Clone)]
 pub struct Scenario {
     pub start: NaiveDate,
     pub horizon: NaiveDate,
+    pub market: Market,
     pub sites: Vec<Site>,
 }
 
@@ -181,7 +184,8 @@ pub struct PowerSource {
 #[derive(Debug, Clone)]
 pub struct Order {
     pub id: String,
-    pub generation: String,
+    /// Index into `Scenario::market.generations`.
+    pub generation: usize,
     pub racks: u32,
     pub gpus_per_rack: u32,
     /// IT draw of one rack; counts against hall capacity.

@@ -1,0 +1,455 @@
+//! Money: the revenue window, dark-GPU cost, cash flows, NPV and payback.
+//!
+//! Pure functions of the scenario and the engine's traces. Every formula is
+//! written down in docs/economics.md; the names here follow it.
+
+pub mod price;
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, NaiveDate};
+use serde::Serialize;
+
+use crate::engine::state::GpuCounts;
+use crate::engine::{self, Draw, Options, SiteRun, TracePoint};
+use crate::scenario::market::RivalBuild;
+use crate::scenario::{Day, Scenario, Site, date_of};
+use price::PriceCurve;
+
+/// Why a revenue window closed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WindowEnd {
+    /// Rivals' powered MW of the generation reached parity with ours.
+    Parity,
+    /// The next generation became available.
+    Successor,
+    /// Still open at the end of the horizon.
+    Horizon,
+}
+
+/// Scarce-capacity pricing for one order: `[start, end)` in days.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    pub start: Day,
+    pub end: Day,
+    pub ended_by: WindowEnd,
+}
+
+impl Window {
+    pub fn days(&self) -> Day {
+        self.end.saturating_sub(self.start)
+    }
+}
+
+/// Money over some span, in US dollars.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Money {
+    pub revenue: f64,
+    /// The part of revenue earned above the commodity price inside the window.
+    pub premium: f64,
+    pub power: f64,
+    pub capex: f64,
+    /// Depreciation of GPUs on days they were dark.
+    pub dark_depreciation: f64,
+    /// Revenue dark GPUs would have earned.
+    pub dark_forgone: f64,
+}
+
+impl Money {
+    pub fn add(&mut self, o: &Money) {
+        self.revenue += o.revenue;
+        self.premium += o.premium;
+        self.power += o.power;
+        self.capex += o.capex;
+        self.dark_depreciation += o.dark_depreciation;
+        self.dark_forgone += o.dark_forgone;
+    }
+
+    /// Cash in minus cash out.
+    pub fn net(&self) -> f64 {
+        self.revenue - self.power - self.capex
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct OrderEconomics {
+    /// `None` when the order never powers on by the horizon.
+    pub window: Option<Window>,
+    pub totals: Money,
+    pub npv: f64,
+    pub payback: Option<Day>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SiteEconomics {
+    pub orders: Vec<OrderEconomics>,
+    /// Totals including the facility's capex.
+    pub totals: Money,
+    pub npv: f64,
+    pub payback: Option<Day>,
+    /// Keyed by the first day of the month.
+    pub monthly: BTreeMap<NaiveDate, Money>,
+}
+
+#[derive(Debug, Clone)]
+pub struct PortfolioEconomics {
+    pub totals: Money,
+    pub npv: f64,
+    pub payback: Option<Day>,
+}
+
+/// When a rival's capacity powers on (its first rack, for a simulated site).
+#[derive(Debug, Clone)]
+pub struct RivalOutcome {
+    pub name: String,
+    pub generation: usize,
+    pub first_power_on: Option<Day>,
+    /// IT watts of the generation powered at the horizon.
+    pub it_watts_at_horizon: u64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Economics {
+    pub sites: Vec<SiteEconomics>,
+    pub portfolio: PortfolioEconomics,
+    pub rivals: Vec<RivalOutcome>,
+    /// Per generation: the day scarce pricing ends for every order of it.
+    pub close: Vec<Option<(Day, WindowEnd)>>,
+}
+
+/// Evaluates every site's run (in `scenario.sites` order) at point values.
+pub fn evaluate(scenario: &Scenario, runs: &[SiteRun]) -> Economics {
+    let horizon = scenario.horizon_day();
+    let market = &scenario.market;
+    let gens = market.generations.len();
+
+    // Our planned IT watts of each generation, across the portfolio.
+    let mut planned = vec![0u64; gens];
+    for site in &scenario.sites {
+        for o in &site.orders {
+            planned[o.generation] += u64::from(o.racks) * o.rack_it_watts;
+        }
+    }
+
+    // Rivals' powered IT watts of each generation, day by day.
+    let mut rival_watts = vec![Vec::<u64>::new(); gens];
+    let mut rivals = Vec::with_capacity(market.rivals.len());
+    for rival in &market.rivals {
+        let series = rival_series(scenario, rival, horizon);
+        let first = series.iter().position(|&w| w > 0).map(|d| d as Day);
+        let at_horizon = series.last().copied().unwrap_or(0);
+        let total = &mut rival_watts[rival.generation];
+        if total.is_empty() {
+            *total = vec![0; series.len()];
+        }
+        for (t, w) in total.iter_mut().zip(series) {
+            *t += w;
+        }
+        rivals.push(RivalOutcome {
+            name: rival.name.clone(),
+            generation: rival.generation,
+            first_power_on: first,
+            it_watts_at_horizon: at_horizon,
+        });
+    }
+
+    let curves: Vec<PriceCurve> = (0..gens)
+        .map(|g| PriceCurve::new(market, g, scenario.start))
+        .collect();
+    let close: Vec<Option<(Day, WindowEnd)>> = (0..gens)
+        .map(|g| {
+            let parity = (planned[g] > 0)
+                .then(|| {
+                    rival_watts[g].iter().position(|&w| {
+                        u128::from(w) * 1000
+                            >= u128::from(market.pricing.parity_permille) * u128::from(planned[g])
+                    })
+                })
+                .flatten()
+                .map(|d| (d as Day, WindowEnd::Parity));
+            let successor = curves[g]
+                .successor_day()
+                .map(|d| (crate::scenario::market::clamp_day(d), WindowEnd::Successor));
+            match (parity, successor) {
+                (Some(p), Some(s)) => Some(if s.0 < p.0 { s } else { p }),
+                (p, s) => p.or(s),
+            }
+        })
+        .collect();
+
+    // Prices day by day, for the generations our orders use.
+    let mut used = vec![false; gens];
+    for site in &scenario.sites {
+        for o in &site.orders {
+            used[o.generation] = true;
+        }
+    }
+    let price_tables: Vec<Vec<(f64, f64)>> = (0..gens)
+        .map(|g| {
+            if !used[g] {
+                return Vec::new();
+            }
+            curves[g].table(horizon)
+        })
+        .collect();
+
+    // Discount factors (1 + r)^(-d/365), day by day.
+    let daily_discount = libm::pow(1.0 + market.finance.discount_rate, -1.0 / 365.0);
+    let discount: Vec<f64> = std::iter::successors(Some(1.0), |f| Some(f * daily_discount))
+        .take(horizon as usize + 1)
+        .collect();
+
+    let months = Months::new(scenario.start, horizon);
+    let mut portfolio_cash = vec![0.0; horizon as usize + 1];
+    let mut portfolio_totals = Money::default();
+    let mut sites = Vec::with_capacity(scenario.sites.len());
+    for (site, run) in scenario.sites.iter().zip(runs) {
+        let mut site_cash = vec![0.0; horizon as usize + 1];
+        let mut by_month = vec![Money::default(); months.first_days.len()];
+        let mut orders = Vec::with_capacity(site.orders.len());
+        for (o, order) in site.orders.iter().enumerate() {
+            let g = order.generation;
+            let ctx = OrderContext {
+                scenario,
+                prices: &price_tables[g],
+                close: close[g],
+                gpus_per_rack: u64::from(order.gpus_per_rack),
+                facility_watts: order.rack_facility_watts,
+                usd_per_gpu: market.generations[g].usd_per_gpu,
+                horizon,
+            };
+            let mut cash = vec![0.0; horizon as usize + 1];
+            let mut totals = Money::default();
+            for_each_day(&run.trace, o, horizon, |day, counts, newly_delivered| {
+                let m = ctx.day(day, counts, newly_delivered);
+                cash[day as usize] += m.net();
+                totals.add(&m);
+                by_month[months.index[day as usize]].add(&m);
+            });
+            let window = run.orders[o].first_power_on.map(|start| match ctx.close {
+                Some((end, by)) if end <= horizon => Window {
+                    start,
+                    end: end.max(start),
+                    ended_by: by,
+                },
+                _ => Window {
+                    start,
+                    end: horizon + 1,
+                    ended_by: WindowEnd::Horizon,
+                },
+            });
+            for (s, c) in site_cash.iter_mut().zip(&cash) {
+                *s += c;
+            }
+            orders.push(OrderEconomics {
+                window,
+                npv: npv(&cash, &discount),
+                payback: payback(&cash),
+                totals,
+            });
+        }
+        // Facility capex: each hall's IT MW at the finance rate, paid the day it is ready.
+        for (hall, &ready) in site.halls.iter().zip(&run.hall_ready) {
+            if ready <= horizon {
+                let capex = hall.it_watts as f64 / 1e6 * market.finance.facility_usd_per_mw;
+                site_cash[ready as usize] -= capex;
+                by_month[months.index[ready as usize]].capex += capex;
+            }
+        }
+        let mut totals = Money::default();
+        let monthly: BTreeMap<NaiveDate, Money> = months
+            .first_days
+            .iter()
+            .copied()
+            .zip(by_month)
+            .filter(|(_, m)| *m != Money::default())
+            .collect();
+        for m in monthly.values() {
+            totals.add(m);
+        }
+        for (p, c) in portfolio_cash.iter_mut().zip(&site_cash) {
+            *p += c;
+        }
+        portfolio_totals.add(&totals);
+        sites.push(SiteEconomics {
+            orders,
+            totals,
+            npv: npv(&site_cash, &discount),
+            payback: payback(&site_cash),
+            monthly,
+        });
+    }
+    Economics {
+        portfolio: PortfolioEconomics {
+            totals: portfolio_totals,
+            npv: npv(&portfolio_cash, &discount),
+            payback: payback(&portfolio_cash),
+        },
+        sites,
+        rivals,
+        close,
+    }
+}
+
+/// What one order's GPUs make and cost on one day.
+struct OrderContext<'a> {
+    scenario: &'a Scenario,
+    /// (scarce, commodity) price per GPU-hour for each day.
+    prices: &'a [(f64, f64)],
+    close: Option<(Day, WindowEnd)>,
+    gpus_per_rack: u64,
+    facility_watts: u64,
+    usd_per_gpu: f64,
+    horizon: Day,
+}
+
+impl OrderContext<'_> {
+    fn day(&self, day: Day, c: &GpuCounts, newly_delivered: u64) -> Money {
+        let p = &self.scenario.market.pricing;
+        let f = &self.scenario.market.finance;
+        let scarce_until = self.close.map_or(self.horizon + 1, |(d, _)| d);
+        let (scarce, commodity) = self.prices[day as usize];
+        let rate = if day < scarce_until {
+            scarce
+        } else {
+            commodity
+        };
+        let hours = 24.0 * p.utilization;
+        let earning = c.earning as f64;
+        let dark = c.dark_total() as f64;
+        let energized_racks = (c.earning
+            + c.dark[crate::engine::event::DarkReason::BurnIn as usize])
+            / self.gpus_per_rack.max(1);
+        Money {
+            revenue: earning * hours * rate,
+            premium: if day < scarce_until {
+                earning * hours * (scarce - commodity)
+            } else {
+                0.0
+            },
+            power: (energized_racks * self.facility_watts) as f64 / 1e6
+                * 24.0
+                * f.power_usd_per_mwh,
+            capex: newly_delivered as f64 * self.usd_per_gpu,
+            dark_depreciation: dark * self.usd_per_gpu / (f.depreciation_years * 365.0),
+            dark_forgone: dark * hours * rate,
+        }
+    }
+}
+
+/// Calls `f(day, counts, GPUs delivered that day)` for every day from the
+/// first trace point to the horizon.
+fn for_each_day(
+    trace: &[TracePoint],
+    order: usize,
+    horizon: Day,
+    mut f: impl FnMut(Day, &GpuCounts, u64),
+) {
+    let mut delivered = 0u64;
+    for (i, point) in trace.iter().enumerate() {
+        if point.day > horizon {
+            break;
+        }
+        let until = trace
+            .get(i + 1)
+            .map_or(horizon + 1, |n| n.day.min(horizon + 1));
+        let c = &point.orders[order];
+        let now = c.earning + c.dark_total();
+        let new = now.saturating_sub(delivered);
+        delivered = now;
+        for day in point.day..until {
+            f(day, c, if day == point.day { new } else { 0 });
+        }
+    }
+}
+
+/// Net present value at the scenario start of a daily cash series.
+fn npv(cash: &[f64], discount: &[f64]) -> f64 {
+    cash.iter().zip(discount).map(|(c, d)| c * d).sum()
+}
+
+/// The first day cumulative cash turns non-negative after having been negative.
+fn payback(cash: &[f64]) -> Option<Day> {
+    let mut total = 0.0;
+    let mut invested = false;
+    for (day, c) in cash.iter().enumerate() {
+        total += c;
+        if total < 0.0 {
+            invested = true;
+        } else if invested {
+            return Some(day as Day);
+        }
+    }
+    None
+}
+
+/// IT watts of the rival's generation powered on each day `0..=horizon`.
+fn rival_series(
+    scenario: &Scenario,
+    rival: &crate::scenario::market::Rival,
+    horizon: Day,
+) -> Vec<u64> {
+    let mut series = vec![0u64; horizon as usize + 1];
+    match &rival.build {
+        RivalBuild::Fixed { it_watts, power_on } => {
+            let on = power_on.point() as usize;
+            for w in series.iter_mut().skip(on) {
+                *w = *it_watts;
+            }
+        }
+        RivalBuild::Site(site) => {
+            let run = engine::simulate(scenario, site, &Draw::point(site), Options::default());
+            let site: &Site = site;
+            for (i, point) in run.trace.iter().enumerate() {
+                if point.day > horizon {
+                    break;
+                }
+                let until = run
+                    .trace
+                    .get(i + 1)
+                    .map_or(horizon + 1, |n| n.day.min(horizon + 1));
+                let watts: u64 = site
+                    .orders
+                    .iter()
+                    .zip(&point.orders)
+                    .filter(|(o, _)| o.generation == rival.generation)
+                    .map(|(o, c)| {
+                        let racks = (c.earning
+                            + c.dark[crate::engine::event::DarkReason::BurnIn as usize])
+                            / u64::from(o.gpus_per_rack.max(1));
+                        racks * o.rack_it_watts
+                    })
+                    .sum();
+                for w in &mut series[point.day as usize..until as usize] {
+                    *w = watts;
+                }
+            }
+        }
+    }
+    series
+}
+
+/// The calendar month of every day of the run.
+struct Months {
+    /// The first day of each month the run touches.
+    first_days: Vec<NaiveDate>,
+    /// For each day `0..=horizon`, its month's index in `first_days`.
+    index: Vec<usize>,
+}
+
+impl Months {
+    fn new(start: NaiveDate, horizon: Day) -> Self {
+        let mut first_days: Vec<NaiveDate> = Vec::new();
+        let mut index = Vec::with_capacity(horizon as usize + 1);
+        for day in 0..=horizon {
+            let d = date_of(start, day);
+            let first = d.with_day(1).unwrap_or(d);
+            if first_days.last() != Some(&first) {
+                first_days.push(first);
+            }
+            index.push(first_days.len() - 1);
+        }
+        Months { first_days, index }
+    }
+}
