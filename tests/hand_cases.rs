@@ -83,3 +83,36 @@ fn critical_path_follows_lags_and_not_before_dates() {
     assert_eq!(row("fitout").total_float_days, 25);
     assert_eq!(s.critical_path, ["permit", "grid", "energize"]);
 }
+
+#[test]
+fn window_18_months_earns_its_premium_until_the_rival_reaches_parity() {
+    let s = site("window-18-months");
+    let o = &s.orders[0];
+    let w = o.window.as_ref().expect("the order powers on");
+    assert_eq!(
+        (w.start.as_str(), w.end.as_deref()),
+        ("2025-07-01", Some("2027-01-01"))
+    );
+    assert_eq!(w.days, 549);
+    assert_eq!(w.ended_by.code(), "parity");
+    let m = &o.money;
+    assert_eq!(m.premium_usd, 75_893_760);
+    assert_eq!(m.revenue_usd, 454_947_840);
+    assert_eq!(m.power_usd, 10_968_000);
+    assert_eq!(m.capex_usd, 288_000_000);
+    assert_eq!(m.dark_depreciation_usd, 11_967_123);
+    assert_eq!(m.dark_forgone_usd, 50_319_360);
+    assert_eq!(m.npv_usd, 155_979_840);
+    assert_eq!(m.payback.as_deref(), Some("2026-12-15"));
+}
+
+#[test]
+fn dark_50b_half_the_gpus_wait_18_months_for_power() {
+    let s = site("dark-50b");
+    assert_eq!(s.dark_gpu_days.total, 275_000_000);
+    assert_eq!(s.dark_gpu_days.power, 274_000_000);
+    assert_eq!(s.money.capex_usd, 50_000_000_000);
+    assert_eq!(s.money.dark_depreciation_usd, 6_278_538_813);
+    assert_eq!(s.money.dark_forgone_usd, 10_560_000_000);
+    assert_eq!(s.orders[0].full_power_on.as_deref(), Some("2026-07-04"));
+}

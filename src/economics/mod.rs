@@ -28,7 +28,28 @@ pub enum WindowEnd {
     Horizon,
 }
 
-/// Scarce-capacity pricing for one order: `[start, end)` in days.
+impl WindowEnd {
+    /// As in JSON and CSV.
+    pub fn code(self) -> &'static str {
+        match self {
+            WindowEnd::Parity => "parity",
+            WindowEnd::Successor => "successor",
+            WindowEnd::Horizon => "horizon",
+        }
+    }
+
+    /// In words, for people.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WindowEnd::Parity => "rivals at parity",
+            WindowEnd::Successor => "successor available",
+            WindowEnd::Horizon => "open at the horizon",
+        }
+    }
+}
+
+/// Scarce-capacity pricing for one order: `[start, end)` in days (empty when
+/// `end <= start`: scarcity ended before the order powered on).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Window {
     pub start: Day,
@@ -228,9 +249,10 @@ pub fn evaluate(scenario: &Scenario, runs: &[SiteRun]) -> Economics {
                 by_month[months.index[day as usize]].add(&m);
             });
             let window = run.orders[o].first_power_on.map(|start| match ctx.close {
+                // `end` may precede `start`: the window closed before power-on.
                 Some((end, by)) if end <= horizon => Window {
                     start,
-                    end: end.max(start),
+                    end,
                     ended_by: by,
                 },
                 _ => Window {

@@ -48,6 +48,15 @@ impl DarkReason {
         DarkReason::BurnIn,
     ];
 
+    /// In words, for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            DarkReason::BurnIn => "burn-in",
+            other => other.as_str(),
+        }
+    }
+
+    /// As in JSON and CSV.
     pub fn as_str(self) -> &'static str {
         match self {
             DarkReason::Shell => "shell",

@@ -6,7 +6,14 @@ use super::Artifact;
 use crate::timeline::Timeline;
 
 pub fn all(t: &Timeline) -> io::Result<Vec<Artifact>> {
-    Ok(vec![tasks(t)?, orders(t)?, power(t)?, dark(t)?])
+    Ok(vec![
+        tasks(t)?,
+        orders(t)?,
+        power(t)?,
+        dark(t)?,
+        money(t)?,
+        money_by_month(t)?,
+    ])
 }
 
 fn artifact(
@@ -146,6 +153,122 @@ fn dark(t: &Timeline) -> io::Result<Artifact> {
         "dark_gpu_days.csv",
         &[
             "site", "month", "shell", "crew", "power", "burn_in", "total",
+        ],
+        rows,
+    )
+}
+
+/// One row per order, then one per site (order empty) and one for the portfolio.
+fn money(t: &Timeline) -> io::Result<Artifact> {
+    use crate::timeline::MoneyRow;
+    fn cells(m: &MoneyRow) -> Vec<String> {
+        vec![
+            m.revenue_usd.to_string(),
+            m.premium_usd.to_string(),
+            m.power_usd.to_string(),
+            m.capex_usd.to_string(),
+            m.dark_depreciation_usd.to_string(),
+            m.dark_forgone_usd.to_string(),
+            m.npv_usd.to_string(),
+            m.payback.clone().unwrap_or_default(),
+        ]
+    }
+    let mut rows = Vec::new();
+    for s in &t.sites {
+        for o in &s.orders {
+            let (start, end, days, by) = match &o.window {
+                Some(w) => (
+                    w.start.clone(),
+                    opt(&w.end),
+                    w.days.to_string(),
+                    w.ended_by.code().to_owned(),
+                ),
+                None => Default::default(),
+            };
+            let mut row = vec![
+                s.id.clone(),
+                o.id.clone(),
+                o.generation.clone(),
+                start,
+                end,
+                days,
+                by,
+            ];
+            row.extend(cells(&o.money));
+            rows.push(row);
+        }
+        let mut row = vec![
+            s.id.clone(),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+        ];
+        row.extend(cells(&s.money));
+        rows.push(row);
+    }
+    let mut row = vec![
+        "(portfolio)".to_owned(),
+        String::new(),
+        String::new(),
+        String::new(),
+        String::new(),
+        String::new(),
+        String::new(),
+    ];
+    row.extend(cells(&t.portfolio));
+    rows.push(row);
+    artifact(
+        "money.csv",
+        &[
+            "site",
+            "order",
+            "generation",
+            "window_start",
+            "window_end",
+            "window_days",
+            "window_ended_by",
+            "revenue_usd",
+            "premium_usd",
+            "power_usd",
+            "capex_usd",
+            "dark_depreciation_usd",
+            "dark_forgone_usd",
+            "npv_usd",
+            "payback",
+        ],
+        rows.into_iter(),
+    )
+}
+
+fn money_by_month(t: &Timeline) -> io::Result<Artifact> {
+    let rows = t.sites.iter().flat_map(|s| {
+        s.money_by_month.iter().map(move |m| {
+            vec![
+                s.id.clone(),
+                m.month.clone(),
+                m.revenue_usd.to_string(),
+                m.premium_usd.to_string(),
+                m.power_usd.to_string(),
+                m.capex_usd.to_string(),
+                m.dark_depreciation_usd.to_string(),
+                m.dark_forgone_usd.to_string(),
+            ]
+        })
+    });
+    artifact(
+        "money_by_month.csv",
+        &[
+            "site",
+            "month",
+            "revenue_usd",
+            "premium_usd",
+            "power_usd",
+            "capex_usd",
+            "dark_depreciation_usd",
+            "dark_forgone_usd",
         ],
         rows,
     )

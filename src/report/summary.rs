@@ -18,6 +18,25 @@ pub fn render(t: &Timeline) -> String {
         out.push('\n');
         site(&mut out, s, t);
     }
+    let p = &t.portfolio;
+    let _ = writeln!(
+        out,
+        "\nportfolio  NPV {}  payback {}  dark cost {}  premium {}",
+        usd(p.npv_usd),
+        p.payback.as_deref().unwrap_or("not by the horizon"),
+        usd(p.dark_cost_usd()),
+        usd(p.premium_usd)
+    );
+    for r in &t.rivals {
+        let _ = writeln!(
+            out,
+            "  rival {:<20} {:<8} powers on {}  {} MW at the horizon",
+            r.name,
+            r.generation,
+            r.first_power_on.as_deref().unwrap_or("not by the horizon"),
+            r.mw_at_horizon
+        );
+    }
     out
 }
 
@@ -48,9 +67,26 @@ fn site(out: &mut String, s: &SiteTimeline, t: &Timeline) {
             pct(d.crew),
             pct(d.power),
             pct(d.burn_in),
-            s.main_dark_reason.map_or("none", |r| r.as_str())
+            s.main_dark_reason.map_or("none", |r| r.label())
         );
     }
+    let m = &s.money;
+    let _ = writeln!(
+        out,
+        "  money          NPV {}  payback {}  revenue {}  capex {}  power {}",
+        usd(m.npv_usd),
+        m.payback.as_deref().unwrap_or(never),
+        usd(m.revenue_usd),
+        usd(m.capex_usd),
+        usd(m.power_usd)
+    );
+    let _ = writeln!(
+        out,
+        "  dark cost      {}  (depreciation {} + revenue forgone {})",
+        usd(m.dark_cost_usd()),
+        usd(m.dark_depreciation_usd),
+        usd(m.dark_forgone_usd)
+    );
     for o in &s.orders {
         let _ = writeln!(
             out,
@@ -61,6 +97,22 @@ fn site(out: &mut String, s: &SiteTimeline, t: &Timeline) {
             o.first_delivery.as_deref().unwrap_or("-"),
             o.first_power_on.as_deref().unwrap_or(never),
             o.full_power_on.as_deref().unwrap_or(never)
+        );
+        let window = match &o.window {
+            None => "none (never powered)".to_owned(),
+            Some(w) => match (&w.end, w.ended_by) {
+                (Some(end), by) if w.days == 0 => {
+                    format!("none: closed {end}, before power-on ({})", by.as_str())
+                }
+                (Some(end), by) => format!("{} days, to {end} ({})", w.days, by.as_str()),
+                (None, _) => format!("{} days, open at the horizon", w.days),
+            },
+        };
+        let _ = writeln!(
+            out,
+            "        window {window}  premium {}  NPV {}",
+            usd(o.money.premium_usd),
+            usd(o.money.npv_usd)
         );
     }
     if !s.critical_path.is_empty() {
@@ -99,4 +151,17 @@ fn big(n: u64) -> String {
         10_000..=999_999 => format!("{:.1} k", n as f64 / 1e3),
         _ => format!("{:.2} M", n as f64 / 1e6),
     }
+}
+
+/// Dollars for people: $1.23 B, $45.6 M, $789 k, -$1.20 B.
+fn usd(x: i64) -> String {
+    let sign = if x < 0 { "-" } else { "" };
+    let v = x.unsigned_abs() as f64;
+    let body = match x.unsigned_abs() {
+        0..=999 => format!("{v:.0}"),
+        1_000..=999_999 => format!("{:.0} k", v / 1e3),
+        1_000_000..=999_999_999 => format!("{:.1} M", v / 1e6),
+        _ => format!("{:.2} B", v / 1e9),
+    };
+    format!("{sign}${body}")
 }
