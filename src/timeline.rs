@@ -36,11 +36,13 @@ pub struct MoneyRow {
     pub premium_usd: i64,
     pub power_usd: i64,
     pub capex_usd: i64,
+    /// Book value left at the horizon, a terminal inflow in NPV.
+    pub residual_usd: i64,
     /// Depreciation of GPUs while they sat dark.
     pub dark_depreciation_usd: i64,
     /// Revenue the dark GPUs would have earned.
     pub dark_forgone_usd: i64,
-    /// At the scenario start, over the horizon (no terminal value).
+    /// At the scenario start, over the horizon, plus the residual book value.
     pub npv_usd: i64,
     /// The first day cumulative cash is back to zero; null if not by the horizon.
     pub payback: Option<String>,
@@ -53,6 +55,7 @@ impl MoneyRow {
             premium_usd: dollars(m.premium),
             power_usd: dollars(m.power),
             capex_usd: dollars(m.capex),
+            residual_usd: dollars(m.residual),
             dark_depreciation_usd: dollars(m.dark_depreciation),
             dark_forgone_usd: dollars(m.dark_forgone),
             npv_usd: dollars(npv),

@@ -102,7 +102,8 @@ fn window_18_months_earns_its_premium_until_the_rival_reaches_parity() {
     assert_eq!(m.capex_usd, 288_000_000);
     assert_eq!(m.dark_depreciation_usd, 11_967_123);
     assert_eq!(m.dark_forgone_usd, 50_319_360);
-    assert_eq!(m.npv_usd, 155_979_840);
+    assert_eq!(m.residual_usd, 155_835_616);
+    assert_eq!(m.npv_usd, 311_815_456);
     assert_eq!(m.payback.as_deref(), Some("2026-12-15"));
 }
 

@@ -71,6 +71,9 @@ pub struct Money {
     pub premium: f64,
     pub power: f64,
     pub capex: f64,
+    /// Book value left at the horizon (GPUs and facility), counted as a
+    /// terminal inflow in NPV but not in payback.
+    pub residual: f64,
     /// Depreciation of GPUs on days they were dark.
     pub dark_depreciation: f64,
     /// Revenue dark GPUs would have earned.
@@ -83,11 +86,12 @@ impl Money {
         self.premium += o.premium;
         self.power += o.power;
         self.capex += o.capex;
+        self.residual += o.residual;
         self.dark_depreciation += o.dark_depreciation;
         self.dark_forgone += o.dark_forgone;
     }
 
-    /// Cash in minus cash out.
+    /// Operating cash in minus cash out (without the residual value).
     pub fn net(&self) -> f64 {
         self.revenue - self.power - self.capex
     }
@@ -224,11 +228,13 @@ pub fn evaluate(scenario: &Scenario, runs: &[SiteRun]) -> Economics {
     let months = Months::new(scenario.start, horizon);
     let mut portfolio_cash = vec![0.0; horizon as usize + 1];
     let mut portfolio_totals = Money::default();
+    let mut portfolio_residual = 0.0;
     let mut sites = Vec::with_capacity(scenario.sites.len());
     for (site, run) in scenario.sites.iter().zip(runs) {
         let mut site_cash = vec![0.0; horizon as usize + 1];
         let mut by_month = vec![Money::default(); months.first_days.len()];
         let mut orders = Vec::with_capacity(site.orders.len());
+        let mut site_residual = 0.0;
         for (o, order) in site.orders.iter().enumerate() {
             let g = order.generation;
             let ctx = OrderContext {
@@ -264,9 +270,10 @@ pub fn evaluate(scenario: &Scenario, runs: &[SiteRun]) -> Economics {
             for (s, c) in site_cash.iter_mut().zip(&cash) {
                 *s += c;
             }
+            site_residual += totals.residual;
             orders.push(OrderEconomics {
                 window,
-                npv: npv(&cash, &discount),
+                npv: npv(&cash, &discount) + totals.residual * discount[horizon as usize],
                 payback: payback(&cash),
                 totals,
             });
@@ -275,8 +282,13 @@ pub fn evaluate(scenario: &Scenario, runs: &[SiteRun]) -> Economics {
         for (hall, &ready) in site.halls.iter().zip(&run.hall_ready) {
             if ready <= horizon {
                 let capex = hall.it_watts as f64 / 1e6 * market.finance.facility_usd_per_mw;
+                let residual =
+                    capex * book_share(ready, horizon, market.finance.facility_life_years * 365.0);
                 site_cash[ready as usize] -= capex;
-                by_month[months.index[ready as usize]].capex += capex;
+                site_residual += residual;
+                let month = &mut by_month[months.index[ready as usize]];
+                month.capex += capex;
+                month.residual += residual;
             }
         }
         let mut totals = Money::default();
@@ -294,10 +306,11 @@ pub fn evaluate(scenario: &Scenario, runs: &[SiteRun]) -> Economics {
             *p += c;
         }
         portfolio_totals.add(&totals);
+        portfolio_residual += site_residual;
         sites.push(SiteEconomics {
             orders,
             totals,
-            npv: npv(&site_cash, &discount),
+            npv: npv(&site_cash, &discount) + site_residual * discount[horizon as usize],
             payback: payback(&site_cash),
             monthly,
         });
@@ -305,7 +318,7 @@ pub fn evaluate(scenario: &Scenario, runs: &[SiteRun]) -> Economics {
     Economics {
         portfolio: PortfolioEconomics {
             totals: portfolio_totals,
-            npv: npv(&portfolio_cash, &discount),
+            npv: npv(&portfolio_cash, &discount) + portfolio_residual * discount[horizon as usize],
             payback: payback(&portfolio_cash),
         },
         sites,
@@ -343,6 +356,7 @@ impl OrderContext<'_> {
         let energized_racks = (c.earning
             + c.dark[crate::engine::event::DarkReason::BurnIn as usize])
             / self.gpus_per_rack.max(1);
+        let capex = newly_delivered as f64 * self.usd_per_gpu;
         Money {
             revenue: earning * hours * rate,
             premium: if day < scarce_until {
@@ -353,7 +367,8 @@ impl OrderContext<'_> {
             power: (energized_racks * self.facility_watts) as f64 / 1e6
                 * 24.0
                 * f.power_usd_per_mwh,
-            capex: newly_delivered as f64 * self.usd_per_gpu,
+            capex,
+            residual: capex * book_share(day, self.horizon, f.depreciation_years * 365.0),
             dark_depreciation: dark * self.usd_per_gpu / (f.depreciation_years * 365.0),
             dark_forgone: dark * hours * rate,
         }
@@ -384,6 +399,13 @@ fn for_each_day(
             f(day, c, if day == point.day { new } else { 0 });
         }
     }
+}
+
+/// The share of an asset bought on `day` still on the books after the
+/// horizon, straight-line over `life_days`.
+fn book_share(day: Day, horizon: Day, life_days: f64) -> f64 {
+    let age = f64::from(horizon + 1 - day.min(horizon + 1));
+    (1.0 - age / life_days).max(0.0)
 }
 
 /// Net present value at the scenario start of a daily cash series.

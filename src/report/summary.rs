@@ -73,12 +73,13 @@ fn site(out: &mut String, s: &SiteTimeline, t: &Timeline) {
     let m = &s.money;
     let _ = writeln!(
         out,
-        "  money          NPV {}  payback {}  revenue {}  capex {}  power {}",
+        "  money          NPV {}  payback {}  revenue {}  capex {}  power {}  residual {}",
         usd(m.npv_usd),
         m.payback.as_deref().unwrap_or(never),
         usd(m.revenue_usd),
         usd(m.capex_usd),
-        usd(m.power_usd)
+        usd(m.power_usd),
+        usd(m.residual_usd)
     );
     let _ = writeln!(
         out,

@@ -158,9 +158,10 @@ pub fn scenario_file(ctx: &mut Ctx, root: &Node, dir: &std::path::Path) -> Heade
     if let Some(fin) = f.get("finance").and_then(|n| market::finance(ctx, n)) {
         header.market.finance = fin;
     }
-    if let (Some(n), Some(clock)) = (f.get("rivals"), &header.clock) {
-        let (rivals, pending) =
-            market::rivals(ctx, n, &header.market.generations, clock.start, dir);
+    if let Some(n) = f.get("rivals") {
+        // Without a valid clock, still check the rivals (dates against the earliest date).
+        let start = header.clock.as_ref().map_or(NaiveDate::MIN, |c| c.start);
+        let (rivals, pending) = market::rivals(ctx, n, &header.market.generations, start, dir);
         header.market.rivals = rivals;
         header.rival_sites = pending;
     }

@@ -181,7 +181,9 @@ pub fn load_dir(dir: &Path) -> Result<Scenario, LoadError> {
             decode::site_file(&mut ctx, &root, &stem, clock_ref, &market.generations)
         {
             rival_site_list.push(site.clone());
-            market.rivals[pending.index].build = market::RivalBuild::Site(Box::new(site));
+            if let Some(i) = pending.index {
+                market.rivals[i].build = market::RivalBuild::Site(Box::new(site));
+            }
         }
     }
 

@@ -71,6 +71,8 @@ pub struct Finance {
     pub power_usd_per_mwh: f64,
     /// Shell and M&E capex per MW of hall IT capacity, spent when the hall is ready.
     pub facility_usd_per_mw: f64,
+    /// Straight-line life of the facility, for its book value at the horizon.
+    pub facility_life_years: f64,
 }
 
 impl Default for Finance {
@@ -80,6 +82,7 @@ impl Default for Finance {
             depreciation_years: 6.0,
             power_usd_per_mwh: 70.0,
             facility_usd_per_mw: 0.0,
+            facility_life_years: 20.0,
         }
     }
 }
@@ -138,7 +141,9 @@ impl Market {
 
 /// A rival given as a site file, to be loaded once the market is known.
 pub struct PendingRivalSite {
-    pub index: usize,
+    /// The rival's index in `Market::rivals`; `None` when the rival itself
+    /// has a mistake (its file is still checked).
+    pub index: Option<usize>,
     pub path: PathBuf,
     pub pos: Pos,
     pub field: String,
@@ -330,6 +335,7 @@ pub fn finance(ctx: &mut Ctx, node: &Node) -> Option<Finance> {
             "depreciation_years",
             "power_usd_per_mwh",
             "facility_usd_per_mw",
+            "facility_life_years",
         ],
     )?;
     let d = Finance::default();
@@ -365,11 +371,17 @@ pub fn finance(ctx: &mut Ctx, node: &Node) -> Option<Finance> {
                 "USD per MW",
             )
         });
+    let facility_life = f
+        .get("facility_life_years")
+        .map_or(Some(d.facility_life_years), |n| {
+            number(ctx, n, "finance.facility_life_years", 1.0, 100.0, "years")
+        });
     Some(Finance {
         discount_rate: discount?,
         depreciation_years: life?,
         power_usd_per_mwh: power?,
         facility_usd_per_mw: facility?,
+        facility_life_years: facility_life?,
     })
 }
 
@@ -413,13 +425,14 @@ pub fn rivals(
             let Some(file) = f.get("site").and_then(|n| string(ctx, n, &f.field("site"))) else {
                 continue;
             };
+            // The file is read and checked even when the generation is wrong.
+            pending.push(PendingRivalSite {
+                index: generation.map(|_| out.len()),
+                path: dir.join(&file),
+                pos: f.get("site").map_or(f.pos, |n| n.pos),
+                field: f.field("site"),
+            });
             if let Some(g) = generation {
-                pending.push(PendingRivalSite {
-                    index: out.len(),
-                    path: dir.join(&file),
-                    pos: f.get("site").map_or(f.pos, |n| n.pos),
-                    field: f.field("site"),
-                });
                 out.push(Rival {
                     name,
                     generation: g,
@@ -489,6 +502,15 @@ pub fn generation_ref(
     if let Some(i) = gens.iter().position(|g| g.name == name) {
         return Some(i);
     }
+    // Defined in scenario.yaml with a mistake, already reported there.
+    let own = format!("generations.{name}");
+    if ctx
+        .diags
+        .iter()
+        .any(|d| d.field == own || d.field.starts_with(&format!("{own}.")))
+    {
+        return None;
+    }
     let help = did_you_mean(&name, gens.iter().map(|g| g.name.as_str())).or_else(|| {
         Some(format!(
             "known generations: {}; define others under `generations:` in scenario.yaml",
@@ -510,11 +532,11 @@ fn date_distribution(
     path: &str,
     start: NaiveDate,
 ) -> Option<Distribution> {
-    let day = |ctx: &mut Ctx, n: &Node, p: &str| {
-        date(ctx, n, p).map(|d| (d - start).num_days().max(0) as f64)
-    };
+    // Signed days from the start; clamped to day 0 only after the order check.
+    let day = |ctx: &mut Ctx, n: &Node, p: &str| date(ctx, n, p).map(|d| (d - start).num_days());
+    let clamp = |d: i64| d.max(0) as f64;
     match &node.value {
-        Value::Str(_) => day(ctx, node, path).map(Distribution::Fixed),
+        Value::Str(_) => day(ctx, node, path).map(|d| Distribution::Fixed(clamp(d))),
         Value::Map(pairs) if pairs.len() == 1 => {
             let (key, body) = &pairs[0];
             let form = match &key.value {
@@ -550,7 +572,7 @@ fn date_distribution(
                 );
                 return None;
             }
-            let v: Option<Vec<f64>> = items
+            let v: Option<Vec<i64>> = items
                 .iter()
                 .enumerate()
                 .map(|(i, n)| day(ctx, n, &format!("{fpath}[{i}]")))
@@ -567,6 +589,7 @@ fn date_distribution(
                 );
                 return None;
             }
+            let v: Vec<f64> = v.into_iter().map(clamp).collect();
             Some(match form {
                 "uniform" => Distribution::Uniform {
                     min: v[0],
