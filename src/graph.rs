@@ -169,6 +169,7 @@ mod tests {
                 .collect(),
             not_before: None,
             risks: vec![],
+            group: None,
             pos: Pos::default(),
         }
     }

@@ -434,6 +434,7 @@ fn task(i: usize, days: u32, after: Vec<Dependency>, not_before: Option<Day>) ->
         after,
         not_before,
         risks: vec![],
+        group: None,
         pos: Pos::default(),
     }
 }
@@ -1252,6 +1253,7 @@ fn market(gens: Vec<Generation>, pricing: Pricing) -> Market {
         pricing,
         finance: Finance::default(),
         rivals: vec![],
+        groups: vec![],
     }
 }
 

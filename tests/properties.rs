@@ -232,6 +232,7 @@ fn build(raw: &RawSite) -> Scenario {
                 after,
                 not_before: t.not_before.map(|d| d.min(horizon)),
                 risks: vec![],
+                group: None,
                 pos: Pos::default(),
             }
         })

@@ -143,187 +143,251 @@ pub struct Economics {
     pub close: Vec<Option<(Day, WindowEnd)>>,
 }
 
+/// What a scenario's money needs that no run changes: price and discount
+/// tables, calendar months, our planned capacity. Built once, reused by
+/// every Monte Carlo run.
+pub struct Prepared {
+    horizon: Day,
+    planned: Vec<u64>,
+    curves: Vec<PriceCurve>,
+    price_tables: Vec<Vec<(f64, f64)>>,
+    discount: Vec<f64>,
+    months: Months,
+}
+
+/// How one rival turns out in one run: its power-on day, or the durations of
+/// its site.
+#[derive(Debug, Clone)]
+pub enum RivalDraw {
+    PowerOn(Day),
+    Site(Draw),
+}
+
+/// Each rival at its point values.
+pub fn point_rival_draws(scenario: &Scenario) -> Vec<RivalDraw> {
+    scenario
+        .market
+        .rivals
+        .iter()
+        .map(|r| match &r.build {
+            RivalBuild::Fixed { power_on, .. } => RivalDraw::PowerOn(power_on.point()),
+            RivalBuild::Site(site) => RivalDraw::Site(Draw::point(site)),
+        })
+        .collect()
+}
+
 /// Evaluates every site's run (in `scenario.sites` order) at point values.
 pub fn evaluate(scenario: &Scenario, runs: &[SiteRun]) -> Economics {
-    let horizon = scenario.horizon_day();
-    let market = &scenario.market;
-    let gens = market.generations.len();
+    Prepared::new(scenario).evaluate(scenario, runs, &point_rival_draws(scenario))
+}
 
-    // Our planned IT watts of each generation, across the portfolio.
-    let mut planned = vec![0u64; gens];
-    for site in &scenario.sites {
-        for o in &site.orders {
-            planned[o.generation] += u64::from(o.racks) * o.rack_it_watts;
-        }
-    }
+impl Prepared {
+    pub fn new(scenario: &Scenario) -> Self {
+        let horizon = scenario.horizon_day();
+        let market = &scenario.market;
+        let gens = market.generations.len();
 
-    // Rivals' powered IT watts of each generation, day by day.
-    let mut rival_watts = vec![Vec::<u64>::new(); gens];
-    let mut rivals = Vec::with_capacity(market.rivals.len());
-    for rival in &market.rivals {
-        let series = rival_series(scenario, rival, horizon);
-        let first = series.iter().position(|&w| w > 0).map(|d| d as Day);
-        let at_horizon = series.last().copied().unwrap_or(0);
-        let total = &mut rival_watts[rival.generation];
-        if total.is_empty() {
-            *total = vec![0; series.len()];
-        }
-        for (t, w) in total.iter_mut().zip(series) {
-            *t += w;
-        }
-        rivals.push(RivalOutcome {
-            name: rival.name.clone(),
-            generation: rival.generation,
-            first_power_on: first,
-            it_watts_at_horizon: at_horizon,
-        });
-    }
-
-    let curves: Vec<PriceCurve> = (0..gens)
-        .map(|g| PriceCurve::new(market, g, scenario.start))
-        .collect();
-    let close: Vec<Option<(Day, WindowEnd)>> = (0..gens)
-        .map(|g| {
-            let parity = (planned[g] > 0)
-                .then(|| {
-                    rival_watts[g].iter().position(|&w| {
-                        u128::from(w) * 1000
-                            >= u128::from(market.pricing.parity_permille) * u128::from(planned[g])
-                    })
-                })
-                .flatten()
-                .map(|d| (d as Day, WindowEnd::Parity));
-            let successor = curves[g]
-                .successor_day()
-                .map(|d| (crate::scenario::market::clamp_day(d), WindowEnd::Successor));
-            match (parity, successor) {
-                (Some(p), Some(s)) => Some(if s.0 < p.0 { s } else { p }),
-                (p, s) => p.or(s),
-            }
-        })
-        .collect();
-
-    // Prices day by day, for the generations our orders use.
-    let mut used = vec![false; gens];
-    for site in &scenario.sites {
-        for o in &site.orders {
-            used[o.generation] = true;
-        }
-    }
-    let price_tables: Vec<Vec<(f64, f64)>> = (0..gens)
-        .map(|g| {
-            if !used[g] {
-                return Vec::new();
-            }
-            curves[g].table(horizon)
-        })
-        .collect();
-
-    // Discount factors (1 + r)^(-d/365), day by day.
-    let daily_discount = libm::pow(1.0 + market.finance.discount_rate, -1.0 / 365.0);
-    let discount: Vec<f64> = std::iter::successors(Some(1.0), |f| Some(f * daily_discount))
-        .take(horizon as usize + 1)
-        .collect();
-
-    let months = Months::new(scenario.start, horizon);
-    let mut portfolio_cash = vec![0.0; horizon as usize + 1];
-    let mut portfolio_totals = Money::default();
-    let mut portfolio_residual = 0.0;
-    let mut sites = Vec::with_capacity(scenario.sites.len());
-    for (site, run) in scenario.sites.iter().zip(runs) {
-        let mut site_cash = vec![0.0; horizon as usize + 1];
-        let mut by_month = vec![Money::default(); months.first_days.len()];
-        let mut orders = Vec::with_capacity(site.orders.len());
-        let mut site_residual = 0.0;
-        for (o, order) in site.orders.iter().enumerate() {
-            let g = order.generation;
-            let ctx = OrderContext {
-                scenario,
-                prices: &price_tables[g],
-                close: close[g],
-                gpus_per_rack: u64::from(order.gpus_per_rack),
-                facility_watts: order.rack_facility_watts,
-                usd_per_gpu: market.generations[g].usd_per_gpu,
-                horizon,
-            };
-            let mut cash = vec![0.0; horizon as usize + 1];
-            let mut totals = Money::default();
-            for_each_day(&run.trace, o, horizon, |day, counts, newly_delivered| {
-                let m = ctx.day(day, counts, newly_delivered);
-                cash[day as usize] += m.net();
-                totals.add(&m);
-                by_month[months.index[day as usize]].add(&m);
-            });
-            let window = run.orders[o].first_power_on.map(|start| match ctx.close {
-                // `end` may precede `start`: the window closed before power-on.
-                Some((end, by)) if end <= horizon => Window {
-                    start,
-                    end,
-                    ended_by: by,
-                },
-                _ => Window {
-                    start,
-                    end: horizon + 1,
-                    ended_by: WindowEnd::Horizon,
-                },
-            });
-            for (s, c) in site_cash.iter_mut().zip(&cash) {
-                *s += c;
-            }
-            site_residual += totals.residual;
-            orders.push(OrderEconomics {
-                window,
-                npv: npv(&cash, &discount) + totals.residual * discount[horizon as usize],
-                payback: payback(&cash),
-                totals,
-            });
-        }
-        // Facility capex: each hall's IT MW at the finance rate, paid the day it is ready.
-        for (hall, &ready) in site.halls.iter().zip(&run.hall_ready) {
-            if ready <= horizon {
-                let capex = hall.it_watts as f64 / 1e6 * market.finance.facility_usd_per_mw;
-                let residual =
-                    capex * book_share(ready, horizon, market.finance.facility_life_years * 365.0);
-                site_cash[ready as usize] -= capex;
-                site_residual += residual;
-                let month = &mut by_month[months.index[ready as usize]];
-                month.capex += capex;
-                month.residual += residual;
+        // Our planned IT watts of each generation, across the portfolio.
+        let mut planned = vec![0u64; gens];
+        for site in &scenario.sites {
+            for o in &site.orders {
+                planned[o.generation] += u64::from(o.racks) * o.rack_it_watts;
             }
         }
-        let mut totals = Money::default();
-        let monthly: BTreeMap<NaiveDate, Money> = months
-            .first_days
-            .iter()
-            .copied()
-            .zip(by_month)
-            .filter(|(_, m)| *m != Money::default())
+        let curves: Vec<PriceCurve> = (0..gens)
+            .map(|g| PriceCurve::new(market, g, scenario.start))
             .collect();
-        for m in monthly.values() {
-            totals.add(m);
+        // Prices day by day, for the generations our orders use.
+        let mut used = vec![false; gens];
+        for site in &scenario.sites {
+            for o in &site.orders {
+                used[o.generation] = true;
+            }
         }
-        for (p, c) in portfolio_cash.iter_mut().zip(&site_cash) {
-            *p += c;
+        let price_tables: Vec<Vec<(f64, f64)>> = (0..gens)
+            .map(|g| {
+                if !used[g] {
+                    return Vec::new();
+                }
+                curves[g].table(horizon)
+            })
+            .collect();
+
+        // Discount factors (1 + r)^(-d/365), day by day.
+        let daily_discount = libm::pow(1.0 + market.finance.discount_rate, -1.0 / 365.0);
+        let discount: Vec<f64> = std::iter::successors(Some(1.0), |f| Some(f * daily_discount))
+            .take(horizon as usize + 1)
+            .collect();
+
+        Prepared {
+            horizon,
+            planned,
+            curves,
+            price_tables,
+            discount,
+            months: Months::new(scenario.start, horizon),
         }
-        portfolio_totals.add(&totals);
-        portfolio_residual += site_residual;
-        sites.push(SiteEconomics {
-            orders,
-            totals,
-            npv: npv(&site_cash, &discount) + site_residual * discount[horizon as usize],
-            payback: payback(&site_cash),
-            monthly,
-        });
     }
-    Economics {
-        portfolio: PortfolioEconomics {
-            totals: portfolio_totals,
-            npv: npv(&portfolio_cash, &discount) + portfolio_residual * discount[horizon as usize],
-            payback: payback(&portfolio_cash),
-        },
-        sites,
-        rivals,
-        close,
+
+    /// The money of one set of runs, with each rival as drawn.
+    pub fn evaluate(
+        &self,
+        scenario: &Scenario,
+        runs: &[SiteRun],
+        rival_draws: &[RivalDraw],
+    ) -> Economics {
+        let horizon = self.horizon;
+        let market = &scenario.market;
+        let gens = market.generations.len();
+        let planned = &self.planned;
+        let curves = &self.curves;
+        let price_tables = &self.price_tables;
+        let discount = &self.discount;
+        let months = &self.months;
+        // Rivals' powered IT watts of each generation, day by day.
+        let mut rival_watts = vec![Vec::<u64>::new(); gens];
+        let mut rivals = Vec::with_capacity(market.rivals.len());
+        for (rival, draw) in market.rivals.iter().zip(rival_draws) {
+            let series = rival_series(scenario, rival, draw, horizon);
+            let first = series.iter().position(|&w| w > 0).map(|d| d as Day);
+            let at_horizon = series.last().copied().unwrap_or(0);
+            let total = &mut rival_watts[rival.generation];
+            if total.is_empty() {
+                *total = vec![0; series.len()];
+            }
+            for (t, w) in total.iter_mut().zip(series) {
+                *t += w;
+            }
+            rivals.push(RivalOutcome {
+                name: rival.name.clone(),
+                generation: rival.generation,
+                first_power_on: first,
+                it_watts_at_horizon: at_horizon,
+            });
+        }
+
+        let close: Vec<Option<(Day, WindowEnd)>> = (0..gens)
+            .map(|g| {
+                let parity = (planned[g] > 0)
+                    .then(|| {
+                        rival_watts[g].iter().position(|&w| {
+                            u128::from(w) * 1000
+                                >= u128::from(market.pricing.parity_permille)
+                                    * u128::from(planned[g])
+                        })
+                    })
+                    .flatten()
+                    .map(|d| (d as Day, WindowEnd::Parity));
+                let successor = curves[g]
+                    .successor_day()
+                    .map(|d| (crate::scenario::market::clamp_day(d), WindowEnd::Successor));
+                match (parity, successor) {
+                    (Some(p), Some(s)) => Some(if s.0 < p.0 { s } else { p }),
+                    (p, s) => p.or(s),
+                }
+            })
+            .collect();
+
+        let mut portfolio_cash = vec![0.0; horizon as usize + 1];
+        let mut portfolio_totals = Money::default();
+        let mut portfolio_residual = 0.0;
+        let mut sites = Vec::with_capacity(scenario.sites.len());
+        for (site, run) in scenario.sites.iter().zip(runs) {
+            let mut site_cash = vec![0.0; horizon as usize + 1];
+            let mut by_month = vec![Money::default(); months.first_days.len()];
+            let mut orders = Vec::with_capacity(site.orders.len());
+            let mut site_residual = 0.0;
+            for (o, order) in site.orders.iter().enumerate() {
+                let g = order.generation;
+                let ctx = OrderContext {
+                    scenario,
+                    prices: &price_tables[g],
+                    close: close[g],
+                    gpus_per_rack: u64::from(order.gpus_per_rack),
+                    facility_watts: order.rack_facility_watts,
+                    usd_per_gpu: market.generations[g].usd_per_gpu,
+                    horizon,
+                };
+                let mut cash = vec![0.0; horizon as usize + 1];
+                let mut totals = Money::default();
+                for_each_day(&run.trace, o, horizon, |day, counts, newly_delivered| {
+                    let m = ctx.day(day, counts, newly_delivered);
+                    cash[day as usize] += m.net();
+                    totals.add(&m);
+                    by_month[months.index[day as usize]].add(&m);
+                });
+                let window = run.orders[o].first_power_on.map(|start| match ctx.close {
+                    // `end` may precede `start`: the window closed before power-on.
+                    Some((end, by)) if end <= horizon => Window {
+                        start,
+                        end,
+                        ended_by: by,
+                    },
+                    _ => Window {
+                        start,
+                        end: horizon + 1,
+                        ended_by: WindowEnd::Horizon,
+                    },
+                });
+                for (s, c) in site_cash.iter_mut().zip(&cash) {
+                    *s += c;
+                }
+                site_residual += totals.residual;
+                orders.push(OrderEconomics {
+                    window,
+                    npv: npv(&cash, &discount) + totals.residual * discount[horizon as usize],
+                    payback: payback(&cash),
+                    totals,
+                });
+            }
+            // Facility capex: each hall's IT MW at the finance rate, paid the day it is ready.
+            for (hall, &ready) in site.halls.iter().zip(&run.hall_ready) {
+                if ready <= horizon {
+                    let capex = hall.it_watts as f64 / 1e6 * market.finance.facility_usd_per_mw;
+                    let residual = capex
+                        * book_share(ready, horizon, market.finance.facility_life_years * 365.0);
+                    site_cash[ready as usize] -= capex;
+                    site_residual += residual;
+                    let month = &mut by_month[months.index[ready as usize]];
+                    month.capex += capex;
+                    month.residual += residual;
+                }
+            }
+            let mut totals = Money::default();
+            let monthly: BTreeMap<NaiveDate, Money> = months
+                .first_days
+                .iter()
+                .copied()
+                .zip(by_month)
+                .filter(|(_, m)| *m != Money::default())
+                .collect();
+            for m in monthly.values() {
+                totals.add(m);
+            }
+            for (p, c) in portfolio_cash.iter_mut().zip(&site_cash) {
+                *p += c;
+            }
+            portfolio_totals.add(&totals);
+            portfolio_residual += site_residual;
+            sites.push(SiteEconomics {
+                orders,
+                totals,
+                npv: npv(&site_cash, &discount) + site_residual * discount[horizon as usize],
+                payback: payback(&site_cash),
+                monthly,
+            });
+        }
+        Economics {
+            portfolio: PortfolioEconomics {
+                totals: portfolio_totals,
+                npv: npv(&portfolio_cash, &discount)
+                    + portfolio_residual * discount[horizon as usize],
+                payback: payback(&portfolio_cash),
+            },
+            sites,
+            rivals,
+            close,
+        }
     }
 }
 
@@ -432,18 +496,30 @@ fn payback(cash: &[f64]) -> Option<Day> {
 fn rival_series(
     scenario: &Scenario,
     rival: &crate::scenario::market::Rival,
+    draw: &RivalDraw,
     horizon: Day,
 ) -> Vec<u64> {
     let mut series = vec![0u64; horizon as usize + 1];
-    match &rival.build {
-        RivalBuild::Fixed { it_watts, power_on } => {
-            let on = power_on.point() as usize;
-            for w in series.iter_mut().skip(on) {
+    match (&rival.build, draw) {
+        (RivalBuild::Fixed { it_watts, power_on }, _) => {
+            let on = match draw {
+                RivalDraw::PowerOn(day) => *day,
+                RivalDraw::Site(_) => power_on.point(),
+            };
+            for w in series.iter_mut().skip(on as usize) {
                 *w = *it_watts;
             }
         }
-        RivalBuild::Site(site) => {
-            let run = engine::simulate(scenario, site, &Draw::point(site), Options::default());
+        (RivalBuild::Site(site), draw) => {
+            let point;
+            let draw = match draw {
+                RivalDraw::Site(d) => d,
+                RivalDraw::PowerOn(_) => {
+                    point = Draw::point(site);
+                    &point
+                }
+            };
+            let run = engine::simulate(scenario, site, draw, Options::default());
             let site: &Site = site;
             for (i, point) in run.trace.iter().enumerate() {
                 if point.day > horizon {

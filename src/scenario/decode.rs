@@ -28,6 +28,7 @@ pub const MAX_CREWS: i128 = 100_000;
 
 /// Names of things in one site, for resolving references.
 struct Names<'a> {
+    groups: &'a [market::CorrelationGroup],
     tasks: &'a HashMap<String, usize>,
     task_ids: &'a [String],
 }
@@ -152,6 +153,9 @@ pub fn scenario_file(ctx: &mut Ctx, root: &Node, dir: &std::path::Path) -> Heade
         let own = market::generations(ctx, n, "generations");
         header.market.generations = market::merge_generations(market::catalog(), own);
     }
+    if let Some(n) = f.get("correlation") {
+        header.market.groups = market::groups(ctx, n);
+    }
     if let Some(p) = f.get("pricing").and_then(|n| market::pricing(ctx, n)) {
         header.market.pricing = p;
     }
@@ -202,8 +206,9 @@ pub fn site_file(
     root: &Node,
     id: &str,
     clock: &Clock,
-    generations: &[market::Generation],
+    market: &Market,
 ) -> Option<Site> {
+    let generations = &market.generations[..];
     if matches!(root.value, Value::Null) {
         let help = "a site file needs at least `pue`, usually with `tasks`, `halls`, `power`, `orders` and `install` (see docs/format.md)";
         ctx.error(
@@ -243,6 +248,7 @@ pub fn site_file(
         .map(|(i, id)| (id.clone(), i))
         .collect();
     let names = Names {
+        groups: &market.groups,
         tasks: &task_index,
         task_ids: &task_ids,
     };
@@ -469,7 +475,15 @@ fn task(
         ctx,
         node,
         &path,
-        &["name", "kind", "duration", "after", "not_before", "risks"],
+        &[
+            "name",
+            "kind",
+            "duration",
+            "after",
+            "not_before",
+            "risks",
+            "group",
+        ],
     )?;
     let name = f
         .get("name")
@@ -605,6 +619,27 @@ fn task(
     if !ok {
         return None;
     }
+    let group = match f.get("group") {
+        None => Some(None),
+        Some(n) => string(ctx, n, &f.field("group")).and_then(|g| {
+            let found = names.groups.iter().position(|x| x.name == g);
+            if found.is_none() {
+                let help =
+                    did_you_mean(&g, names.groups.iter().map(|x| x.name.as_str())).or_else(|| {
+                        Some(format!(
+                            "declare it in scenario.yaml: `correlation: {{ {g}: 0.5 }}`"
+                        ))
+                    });
+                ctx.error(
+                    n.pos,
+                    &f.field("group"),
+                    format!("unknown correlation group `{g}`"),
+                    help,
+                );
+            }
+            found.map(Some)
+        }),
+    };
     Some(Task {
         id: id.to_owned(),
         name,
@@ -613,6 +648,7 @@ fn task(
         after,
         not_before: not_before?,
         risks,
+        group: group?,
         pos,
     })
 }

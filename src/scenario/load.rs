@@ -136,8 +136,7 @@ pub fn load_dir(dir: &Path) -> Result<Scenario, LoadError> {
             file: path,
             diags: &mut diags,
         };
-        if let Some(site) = decode::site_file(&mut ctx, &root, stem, clock_ref, &market.generations)
-        {
+        if let Some(site) = decode::site_file(&mut ctx, &root, stem, clock_ref, &market) {
             sites.push(site);
         }
     }
@@ -177,9 +176,7 @@ pub fn load_dir(dir: &Path) -> Result<Scenario, LoadError> {
             file: &pending.path,
             diags: &mut diags,
         };
-        if let Some(site) =
-            decode::site_file(&mut ctx, &root, &stem, clock_ref, &market.generations)
-        {
+        if let Some(site) = decode::site_file(&mut ctx, &root, &stem, clock_ref, &market) {
             rival_site_list.push(site.clone());
             if let Some(i) = pending.index {
                 market.rivals[i].build = market::RivalBuild::Site(Box::new(site));

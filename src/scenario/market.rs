@@ -108,12 +108,23 @@ pub enum RivalBuild {
     Site(Box<Site>),
 }
 
+/// Tasks that share a cause of delay (a utility, a county): their sampled
+/// durations are correlated through a common factor (see docs/montecarlo.md).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CorrelationGroup {
+    pub name: String,
+    /// Correlation of the normal scores of two tasks in the group, 0 to 1.
+    pub rho: f64,
+}
+
 #[derive(Debug, Clone)]
 pub struct Market {
     pub generations: Vec<Generation>,
     pub pricing: Pricing,
     pub finance: Finance,
     pub rivals: Vec<Rival>,
+    /// Declared in `correlation:`; tasks join one with `group:`.
+    pub groups: Vec<CorrelationGroup>,
 }
 
 impl Default for Market {
@@ -124,6 +135,7 @@ impl Default for Market {
             pricing: Pricing::default(),
             finance: Finance::default(),
             rivals: vec![],
+            groups: vec![],
         }
     }
 }
@@ -617,4 +629,22 @@ fn date_distribution(
 /// Days from the start; a helper for callers with a `Day` clock.
 pub fn clamp_day(days: i64) -> Day {
     u32::try_from(days.max(0)).unwrap_or(Day::MAX)
+}
+
+/// Reads `correlation:`, a mapping of group names to correlations.
+pub fn groups(ctx: &mut Ctx, node: &Node) -> Vec<CorrelationGroup> {
+    entries(ctx, node, "correlation")
+        .into_iter()
+        .filter_map(|(name, _, n)| {
+            let rho = number(
+                ctx,
+                n,
+                &join("correlation", &name),
+                0.0,
+                1.0,
+                "a correlation",
+            )?;
+            Some(CorrelationGroup { name, rho })
+        })
+        .collect()
 }

@@ -136,6 +136,8 @@ pub struct Task {
     pub after: Vec<Dependency>,
     pub not_before: Option<Day>,
     pub risks: Vec<Risk>,
+    /// Correlation group (index into `Market::groups`), for Monte Carlo.
+    pub group: Option<usize>,
     /// Where the task's key is, for messages about the task as a whole.
     pub pos: Pos,
 }

@@ -143,8 +143,10 @@ pub struct SyntaxError {
 /// Parses YAML text into a located tree. Repeated keys are kept (the decoder
 /// reports them with their field path and goes on checking the file).
 pub fn parse(text: &str) -> Result<Node, SyntaxError> {
-    let options =
-        serde_saphyr::options! { duplicate_keys: serde_saphyr::DuplicateKeyPolicy::PassThrough };
+    let options = serde_saphyr::options! {
+        duplicate_keys: serde_saphyr::DuplicateKeyPolicy::PassThrough,
+        budget: serde_saphyr::budget! { max_nodes: 2_000_000, max_events: 4_000_000 },
+    };
     match serde_saphyr::from_str_with_options::<SpannedNode>(text, options) {
         Ok(node) => Ok(node.0),
         Err(err) => {
