@@ -103,6 +103,34 @@ impl TaskGraph {
     }
 }
 
+impl TaskGraph {
+    /// `target` and every task that drove its date: walking back, each
+    /// predecessor whose finish plus lag equals the task's start. A task
+    /// started by its not-before date or on day 0 has no drivers.
+    pub fn driving_chain(&self, schedule: &Schedule, target: usize) -> Vec<usize> {
+        let mut seen = vec![false; schedule.start.len()];
+        let mut stack = vec![target];
+        let mut chain = Vec::new();
+        while let Some(t) = stack.pop() {
+            if std::mem::replace(&mut seen[t], true) {
+                continue;
+            }
+            chain.push(t);
+            for e in self
+                .graph
+                .edges_directed(NodeIndex::new(t), petgraph::Direction::Incoming)
+            {
+                let p = e.source().index();
+                if schedule.finish[p].saturating_add(*e.weight()) == schedule.start[t] {
+                    stack.push(p);
+                }
+            }
+        }
+        chain.sort_unstable();
+        chain
+    }
+}
+
 /// One cycle per strongly connected component that has one.
 fn find_cycles(graph: &DiGraph<(), Day>) -> Vec<Cycle> {
     let mut cycles = Vec::new();
@@ -189,6 +217,20 @@ mod tests {
         assert_eq!(s.finish, vec![10, 15, 13, 15]);
         assert_eq!(s.total_float, vec![0, 0, 2, 0]);
         assert!(!s.is_critical(2));
+    }
+
+    #[test]
+    fn driving_chain_follows_zero_slack_links() {
+        let tasks = vec![
+            task("a", 10.0, &[]),
+            task("b", 5.0, &[(0, 0)]),
+            task("c", 2.0, &[(0, 1)]),
+            task("d", 0.0, &[(1, 0), (2, 0)]),
+        ];
+        let g = TaskGraph::new(&tasks).unwrap();
+        let s = g.schedule(&tasks, &[10, 5, 2, 0]);
+        assert_eq!(g.driving_chain(&s, 3), vec![0, 1, 3]);
+        assert_eq!(g.driving_chain(&s, 2), vec![0, 2]);
     }
 
     #[test]

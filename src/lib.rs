@@ -9,6 +9,7 @@ pub mod diagnostic;
 pub mod economics;
 pub mod engine;
 pub mod graph;
+pub mod montecarlo;
 pub mod report;
 pub mod scenario;
 pub mod timeline;

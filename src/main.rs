@@ -47,6 +47,23 @@ enum Command {
         #[arg(long = "site", value_name = "ID")]
         sites: Vec<String>,
     },
+    /// Monte Carlo: N runs with sampled durations and risks; P10/P50/P90 of every date and figure.
+    Mc {
+        #[arg(default_value = "sites")]
+        dir: PathBuf,
+        /// Number of runs.
+        #[arg(short = 'n', long = "runs", default_value_t = 1000)]
+        runs: u64,
+        /// Seed of every random stream; the same seed gives the same bytes.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Worker threads (default: all cores); the result does not depend on it.
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Write mc.json into this folder.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -99,8 +116,64 @@ fn main() -> ExitCode {
             print!("{}", report::summary::render(&timeline));
             ExitCode::SUCCESS
         }
+        Command::Mc {
+            dir,
+            runs,
+            seed,
+            threads,
+            out,
+        } => {
+            let Some(scenario) = load(&dir) else {
+                return ExitCode::from(2);
+            };
+            if runs == 0 || runs > MAX_RUNS {
+                eprintln!("error: --runs must be between 1 and {MAX_RUNS}");
+                return ExitCode::from(2);
+            }
+            let threads = threads.unwrap_or_else(|| {
+                std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+            });
+            // Drawn on stderr only when it is a terminal.
+            let bar = indicatif::ProgressBar::new(runs);
+            let options = warmshell::montecarlo::McOptions {
+                runs,
+                seed,
+                threads,
+            };
+            let result = match warmshell::montecarlo::run(&scenario, options, &|| bar.inc(1)) {
+                Ok(r) => r,
+                Err(e) => {
+                    eprintln!("error: cannot start {threads} threads: {e}");
+                    return ExitCode::from(1);
+                }
+            };
+            bar.finish_and_clear();
+            if let Some(dir) = out {
+                let written = serde_json::to_vec_pretty(&result)
+                    .map_err(std::io::Error::other)
+                    .and_then(|mut bytes| {
+                        bytes.push(b'\n');
+                        report::write(
+                            &dir,
+                            &[report::Artifact {
+                                name: "mc.json".into(),
+                                bytes,
+                            }],
+                        )
+                    });
+                if let Err(e) = written {
+                    eprintln!("error: {e}");
+                    return ExitCode::from(1);
+                }
+            }
+            print!("{}", report::mc::render(&result));
+            ExitCode::SUCCESS
+        }
     }
 }
+
+/// More runs than anyone needs on one machine; a typo guard.
+const MAX_RUNS: u64 = 100_000_000;
 
 fn init_tracing(verbose: u8) {
     let default = match verbose {

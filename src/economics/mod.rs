@@ -335,7 +335,7 @@ impl Prepared {
                 site_residual += totals.residual;
                 orders.push(OrderEconomics {
                     window,
-                    npv: npv(&cash, &discount) + totals.residual * discount[horizon as usize],
+                    npv: npv(&cash, discount) + totals.residual * discount[horizon as usize],
                     payback: payback(&cash),
                     totals,
                 });
@@ -372,7 +372,7 @@ impl Prepared {
             sites.push(SiteEconomics {
                 orders,
                 totals,
-                npv: npv(&site_cash, &discount) + site_residual * discount[horizon as usize],
+                npv: npv(&site_cash, discount) + site_residual * discount[horizon as usize],
                 payback: payback(&site_cash),
                 monthly,
             });
@@ -380,7 +380,7 @@ impl Prepared {
         Economics {
             portfolio: PortfolioEconomics {
                 totals: portfolio_totals,
-                npv: npv(&portfolio_cash, &discount)
+                npv: npv(&portfolio_cash, discount)
                     + portfolio_residual * discount[horizon as usize],
                 payback: payback(&portfolio_cash),
             },

@@ -4,6 +4,7 @@
 //! reporting a problem, and lets the caller go on, so one pass reports every
 //! mistake in a file.
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use chrono::NaiveDate;
@@ -82,10 +83,11 @@ impl<'n> Fields<'n> {
             return None;
         };
         let mut misspelt = Vec::new();
-        for (i, (key, _)) in entries.iter().enumerate() {
+        let mut seen = HashMap::new();
+        for (key, _) in entries {
             match &key.value {
                 Value::Str(k) if allowed.contains(&k.as_str()) => {
-                    repeated_key(ctx, entries, i, path, k, "field");
+                    repeated_key(ctx, &mut seen, key, path, k, "field");
                 }
                 Value::Str(k) => {
                     let suggestion = did_you_mean(k, allowed.iter().copied());
@@ -142,23 +144,24 @@ impl<'n> Fields<'n> {
     }
 }
 
-/// Reports the key at `entries[i]` (a `field` or an `id`) if an earlier key
-/// has the same name; returns true when it is such a repeat.
+/// Reports `key` (a `field` or an `id` named `name`) if an earlier key of
+/// the same mapping, recorded in `seen` (name -> line), has the same name;
+/// returns true when it is such a repeat. A map, not a scan of the earlier
+/// keys, so that a mapping of 100,000 ids is checked in linear time.
 fn repeated_key(
     ctx: &mut Ctx,
-    entries: &[(Node, Node)],
-    i: usize,
+    seen: &mut HashMap<String, u64>,
+    key: &Node,
     path: &str,
     name: &str,
     what: &str,
 ) -> bool {
-    let same = |k: &Node| match &k.value {
-        Value::Str(s) => s == name,
-        Value::Int(n) => n.to_string() == name,
-        _ => false,
-    };
-    let Some((first, _)) = entries[..i].iter().find(|(k, _)| same(k)) else {
-        return false;
+    let first_line = match seen.get(name) {
+        Some(&line) => line,
+        None => {
+            seen.insert(name.to_owned(), key.pos.line);
+            return false;
+        }
     };
     let help = if what == "id" {
         "ids must be unique; rename or remove one of them"
@@ -166,12 +169,9 @@ fn repeated_key(
         "remove one of them"
     };
     ctx.error(
-        entries[i].0.pos,
+        key.pos,
         &join(path, name),
-        format!(
-            "duplicate {what} `{name}`: already given at line {}",
-            first.pos.line
-        ),
+        format!("duplicate {what} `{name}`: already given at line {first_line}"),
         Some(help.into()),
     );
     true
@@ -184,13 +184,14 @@ pub fn entries<'n>(ctx: &mut Ctx, node: &'n Node, path: &str) -> Vec<(String, Po
     match &node.value {
         Value::Null => {}
         Value::Map(pairs) => {
-            for (i, (key, value)) in pairs.iter().enumerate() {
+            let mut seen = HashMap::with_capacity(pairs.len());
+            for (key, value) in pairs {
                 let id = match &key.value {
                     Value::Str(k) => k.clone(),
                     Value::Int(n) => n.to_string(),
                     _ => String::new(),
                 };
-                if !id.is_empty() && repeated_key(ctx, pairs, i, path, &id, "id") {
+                if !id.is_empty() && repeated_key(ctx, &mut seen, key, path, &id, "id") {
                     continue;
                 }
                 match &key.value {

@@ -140,12 +140,20 @@ pub struct SyntaxError {
     pub help: Option<String>,
 }
 
+/// The most YAML nodes (keys, values, lists and mappings, counting every
+/// use of an alias) read from one file. Parsing costs about 2 µs and 200
+/// bytes per node, so this bounds one file to well under a second and
+/// 100 MB; a one-line-per-task site reaches it at about 35,000 tasks.
+pub const MAX_NODES: usize = 250_000;
+/// The deepest nesting of lists and mappings in one file (site files need 6).
+pub const MAX_DEPTH: usize = 64;
+
 /// Parses YAML text into a located tree. Repeated keys are kept (the decoder
 /// reports them with their field path and goes on checking the file).
 pub fn parse(text: &str) -> Result<Node, SyntaxError> {
     let options = serde_saphyr::options! {
         duplicate_keys: serde_saphyr::DuplicateKeyPolicy::PassThrough,
-        budget: serde_saphyr::budget! { max_nodes: 2_000_000, max_events: 4_000_000 },
+        budget: serde_saphyr::budget! { max_nodes: MAX_NODES, max_depth: MAX_DEPTH },
     };
     match serde_saphyr::from_str_with_options::<SpannedNode>(text, options) {
         Ok(node) => Ok(node.0),
@@ -157,6 +165,13 @@ pub fn parse(text: &str) -> Result<Node, SyntaxError> {
                     column: l.column(),
                 })
                 .unwrap_or_default();
+            if let Some((message, help)) = over_budget(&err) {
+                return Err(SyntaxError {
+                    pos,
+                    message,
+                    help: Some(help),
+                });
+            }
             let message = plain_message(&err.without_snippet().to_string());
             // A missing `]` or `}` makes the reader fail later, often on another
             // line and with an obscure message: point at the open bracket instead.
@@ -191,6 +206,56 @@ pub fn parse(text: &str) -> Result<Node, SyntaxError> {
             })
         }
     }
+}
+
+/// A file past one of the reader's limits, in the planner's words: the
+/// message and a help line.
+fn over_budget(err: &serde_saphyr::Error) -> Option<(String, String)> {
+    use serde_saphyr::budget::BudgetBreach;
+    let mut inner = err;
+    while let serde_saphyr::Error::WithSnippet { error, .. }
+    | serde_saphyr::Error::AliasError { error, .. } = inner
+    {
+        inner = error;
+    }
+    let too_deep = || {
+        (
+            format!("lists and mappings are nested too deeply (the limit is {MAX_DEPTH} levels)"),
+            "site files need a few levels; look for unbalanced brackets or runaway indentation"
+                .to_owned(),
+        )
+    };
+    let breach = match inner {
+        serde_saphyr::Error::Budget { breach, .. } => breach,
+        _ if err.to_string().contains("recursion limit exceeded") => return Some(too_deep()),
+        _ => return None,
+    };
+    let aliases = "anchors and aliases (`&name`, `*name`) used over and over, or nested, \
+                   multiply the file (a \"billion laughs\"); write the values out instead";
+    Some(match breach {
+        BudgetBreach::Depth { .. } => too_deep(),
+        BudgetBreach::Nodes { .. } => (
+            format!(
+                "the file is too large to read: it holds more than {MAX_NODES} YAML nodes \
+                 (keys, values, lists and mappings, counting each use of an alias)"
+            ),
+            format!(
+                "a file may hold {MAX_NODES} nodes, about 35,000 tasks written one per line; \
+                 split a larger site into several sites, or, if it uses aliases: {aliases}"
+            ),
+        ),
+        BudgetBreach::Aliases { .. }
+        | BudgetBreach::AliasAnchorRatio { .. }
+        | BudgetBreach::RecordedAnchorEvents { .. }
+        | BudgetBreach::RecordedAnchorBytes { .. } => (
+            "the file uses too many aliases to read".to_owned(),
+            aliases.to_owned(),
+        ),
+        other => (
+            format!("the file is too large to read ({other:?})"),
+            "split it into smaller files".to_owned(),
+        ),
+    })
 }
 
 /// The first flow bracket (`[` or `{`) that is never closed, if any. A rough

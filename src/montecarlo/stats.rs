@@ -1,0 +1,189 @@
+//! Aggregates that stay small however many runs there are, and merge exactly
+//! in any order (integer counts only), so results do not depend on how runs
+//! were split between threads.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+/// Counts of values quantized to `step` (1 for whole days), plus the exact sum.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Histogram {
+    step: i64,
+    counts: BTreeMap<i64, u64>,
+    sum: i128,
+    n: u64,
+}
+
+/// P10, P50, P90 and the mean of a quantity.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq)]
+pub struct Summary {
+    pub p10: i64,
+    pub p50: i64,
+    pub p90: i64,
+    pub mean: f64,
+    /// The 95% confidence interval of the P50 estimate, from order statistics.
+    pub p50_ci95: (i64, i64),
+}
+
+impl Histogram {
+    pub fn new(step: i64) -> Self {
+        Histogram {
+            step: step.max(1),
+            ..Default::default()
+        }
+    }
+
+    pub fn add(&mut self, value: i64) {
+        let key = value.div_euclid(self.step) * self.step
+            + if value.rem_euclid(self.step) * 2 >= self.step {
+                self.step
+            } else {
+                0
+            };
+        *self.counts.entry(key).or_default() += 1;
+        self.sum += i128::from(value);
+        self.n += 1;
+    }
+
+    pub fn merge(&mut self, other: &Histogram) {
+        for (k, c) in &other.counts {
+            *self.counts.entry(*k).or_default() += c;
+        }
+        self.sum += other.sum;
+        self.n += other.n;
+    }
+
+    pub fn len(&self) -> u64 {
+        self.n
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.n == 0
+    }
+
+    /// The value of 1-based rank `r` (nearest-rank), clamped to the data.
+    pub fn at_rank(&self, r: u64) -> i64 {
+        let r = r.clamp(1, self.n.max(1));
+        let mut seen = 0;
+        for (k, c) in &self.counts {
+            seen += c;
+            if seen >= r {
+                return *k;
+            }
+        }
+        0
+    }
+
+    /// The nearest-rank percentile: the smallest value with at least `q` of runs at or below it.
+    pub fn percentile(&self, q: f64) -> i64 {
+        self.at_rank((q * self.n as f64).ceil() as u64)
+    }
+
+    pub fn summary(&self) -> Summary {
+        let n = self.n as f64;
+        // Order-statistic bounds of the median: ranks n/2 -+ 1.96 sqrt(n)/2.
+        let half = 1.96 * n.sqrt() / 2.0;
+        Summary {
+            p10: self.percentile(0.10),
+            p50: self.percentile(0.50),
+            p90: self.percentile(0.90),
+            mean: if self.n == 0 {
+                0.0
+            } else {
+                self.sum as f64 / n
+            },
+            p50_ci95: (
+                self.at_rank((n / 2.0 - half).floor() as u64),
+                self.at_rank((n / 2.0 + half).ceil() as u64),
+            ),
+        }
+    }
+
+    /// (value, count) in increasing order: the empirical distribution.
+    pub fn iter(&self) -> impl Iterator<Item = (i64, u64)> + '_ {
+        self.counts.iter().map(|(k, c)| (*k, *c))
+    }
+}
+
+/// Spearman's rank correlation of paired samples (average ranks for ties).
+pub fn spearman(x: &[f64], y: &[f64]) -> f64 {
+    let (rx, ry) = (ranks(x), ranks(y));
+    let n = rx.len() as f64;
+    if n < 2.0 {
+        return 0.0;
+    }
+    let mean = (n + 1.0) / 2.0;
+    let (mut sxy, mut sxx, mut syy) = (0.0, 0.0, 0.0);
+    for (a, b) in rx.iter().zip(&ry) {
+        sxy += (a - mean) * (b - mean);
+        sxx += (a - mean) * (a - mean);
+        syy += (b - mean) * (b - mean);
+    }
+    if sxx == 0.0 || syy == 0.0 {
+        0.0
+    } else {
+        sxy / (sxx * syy).sqrt()
+    }
+}
+
+fn ranks(v: &[f64]) -> Vec<f64> {
+    let mut idx: Vec<usize> = (0..v.len()).collect();
+    idx.sort_by(|&a, &b| v[a].total_cmp(&v[b]).then(a.cmp(&b)));
+    let mut out = vec![0.0; v.len()];
+    let mut i = 0;
+    while i < idx.len() {
+        let mut j = i;
+        while j + 1 < idx.len() && v[idx[j + 1]] == v[idx[i]] {
+            j += 1;
+        }
+        let avg = (i + j) as f64 / 2.0 + 1.0;
+        for k in i..=j {
+            out[idx[k]] = avg;
+        }
+        i = j + 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentiles_are_nearest_rank() {
+        let mut h = Histogram::new(1);
+        for v in 1..=100 {
+            h.add(v);
+        }
+        let s = h.summary();
+        assert_eq!((s.p10, s.p50, s.p90), (10, 50, 90));
+        assert_eq!(s.mean, 50.5);
+    }
+
+    #[test]
+    fn merging_in_any_order_gives_the_same_histogram() {
+        let (mut a, mut b, mut all) = (Histogram::new(10), Histogram::new(10), Histogram::new(10));
+        for v in 0..50 {
+            a.add(v * 7);
+            all.add(v * 7);
+        }
+        for v in 0..30 {
+            b.add(-v * 3);
+            all.add(-v * 3);
+        }
+        let mut ab = a.clone();
+        ab.merge(&b);
+        let mut ba = b;
+        ba.merge(&a);
+        assert_eq!(ab, ba);
+        assert_eq!(ab, all);
+    }
+
+    #[test]
+    fn spearman_of_a_monotone_relation_is_one() {
+        let x = [1.0, 2.0, 3.0, 4.0];
+        assert!((spearman(&x, &[1.0, 4.0, 9.0, 16.0]) - 1.0).abs() < 1e-12);
+        assert!((spearman(&x, &[4.0, 3.0, 2.0, 1.0]) + 1.0).abs() < 1e-12);
+    }
+}
