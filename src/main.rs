@@ -107,6 +107,7 @@ fn main() -> ExitCode {
                 &scenario,
                 Options {
                     log: events.is_some(),
+                    ..Options::default()
                 },
             );
             if let Err(e) = write_outputs(&timeline, out.as_deref(), events.as_deref()) {
@@ -196,16 +197,24 @@ fn load(dir: &Path) -> Option<Scenario> {
     match warmshell::load_dir(dir) {
         Ok(s) => Some(s),
         Err(LoadError::Invalid(diags)) => {
-            for d in diags.iter() {
-                eprintln!("error: {d}");
-                if let Some(snippet) = std::fs::read_to_string(&d.file)
-                    .ok()
-                    .and_then(|src| d.snippet(&src))
-                {
-                    eprintln!("{snippet}");
+            // Buffered, each file read once, and only the first 100 problems show
+            // their source line (finding a line scans the file): a hostile file
+            // can hold 100,000 problems.
+            use std::io::Write;
+            let mut err = std::io::BufWriter::new(std::io::stderr().lock());
+            let mut source: Option<(&Path, Option<String>)> = None;
+            for (i, d) in diags.iter().enumerate() {
+                let _ = writeln!(err, "error: {d}");
+                if source.as_ref().is_none_or(|(file, _)| *file != d.file) {
+                    source = Some((&d.file, std::fs::read_to_string(&d.file).ok()));
+                }
+                let text = source.as_ref().and_then(|(_, text)| text.as_deref());
+                if let Some(snippet) = text.filter(|_| i < 100).and_then(|src| d.snippet(src)) {
+                    let _ = writeln!(err, "{snippet}");
                 }
             }
-            eprintln!(
+            let _ = writeln!(
+                err,
                 "{} problem{} found; nothing was written",
                 diags.len(),
                 if diags.len() == 1 { "" } else { "s" }

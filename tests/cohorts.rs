@@ -36,7 +36,15 @@ fn simulate_scaled(k: u64) -> (usize, u64) {
     std::fs::write(dir.path().join("site.yaml"), site).expect("write");
     let scenario = warmshell::load_dir(dir.path()).expect("valid site");
     let site = &scenario.sites[0];
-    let run = engine::simulate(&scenario, site, &Draw::point(site), Options { log: true });
+    let run = engine::simulate(
+        &scenario,
+        site,
+        &Draw::point(site),
+        Options {
+            log: true,
+            ..Options::default()
+        },
+    );
     (run.log.len(), run.dark.totals().iter().sum())
 }
 

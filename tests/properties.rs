@@ -323,7 +323,15 @@ fn scenarios() -> impl Strategy<Value = Scenario> {
 
 fn simulate(scenario: &Scenario) -> SiteRun {
     let site = &scenario.sites[0];
-    engine::simulate(scenario, site, &Draw::point(site), Options { log: true })
+    engine::simulate(
+        scenario,
+        site,
+        &Draw::point(site),
+        Options {
+            log: true,
+            ..Options::default()
+        },
+    )
 }
 
 // ---------------------------------------------------------------------------
@@ -1773,8 +1781,8 @@ proptest! {
     /// Invariant 5: the same input gives byte-identical outputs.
     #[test]
     fn same_input_gives_identical_output(scenario in scenarios()) {
-        let a = timeline::run(&scenario, Options { log: true });
-        let b = timeline::run(&scenario, Options { log: true });
+        let a = timeline::run(&scenario, Options { log: true, ..Options::default() });
+        let b = timeline::run(&scenario, Options { log: true, ..Options::default() });
         let files_a = report::artifacts(&a).expect("artifacts");
         let files_b = report::artifacts(&b).expect("artifacts");
         prop_assert_eq!(files_a.len(), files_b.len());

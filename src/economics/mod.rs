@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
+use crate::engine::event::DarkReason;
 use crate::engine::state::GpuCounts;
 use crate::engine::{self, Draw, Options, SiteRun, TracePoint};
 use crate::scenario::market::RivalBuild;
@@ -150,9 +151,46 @@ pub struct Prepared {
     horizon: Day,
     planned: Vec<u64>,
     curves: Vec<PriceCurve>,
-    price_tables: Vec<Vec<(f64, f64)>>,
+    /// Per generation our orders use: prefix sums of its prices.
+    prices: Vec<PriceSums>,
     discount: Vec<f64>,
+    /// `discount_sum[d]` = Σ discount over days `0..d`.
+    discount_sum: Vec<f64>,
     months: Months,
+}
+
+/// Prefix sums over days `0..d` (index `d`, length horizon + 2) of a
+/// generation's prices, plain and discounted, so that any span of days costs
+/// two lookups however long it is.
+#[derive(Default)]
+struct PriceSums {
+    /// (scarce, commodity) per day.
+    daily: Vec<(f64, f64)>,
+    scarce: Vec<f64>,
+    commodity: Vec<f64>,
+    scarce_discounted: Vec<f64>,
+    commodity_discounted: Vec<f64>,
+}
+
+impl PriceSums {
+    fn new(daily: Vec<(f64, f64)>, discount: &[f64]) -> Self {
+        let prefix = |f: &dyn Fn(usize) -> f64| {
+            let mut acc = 0.0;
+            std::iter::once(0.0)
+                .chain((0..daily.len()).map(|d| {
+                    acc += f(d);
+                    acc
+                }))
+                .collect::<Vec<f64>>()
+        };
+        PriceSums {
+            scarce: prefix(&|d| daily[d].0),
+            commodity: prefix(&|d| daily[d].1),
+            scarce_discounted: prefix(&|d| daily[d].0 * discount[d]),
+            commodity_discounted: prefix(&|d| daily[d].1 * discount[d]),
+            daily,
+        }
+    }
 }
 
 /// How one rival turns out in one run: its power-on day, or the durations of
@@ -178,7 +216,7 @@ pub fn point_rival_draws(scenario: &Scenario) -> Vec<RivalDraw> {
 
 /// Evaluates every site's run (in `scenario.sites` order) at point values.
 pub fn evaluate(scenario: &Scenario, runs: &[SiteRun]) -> Economics {
-    Prepared::new(scenario).evaluate(scenario, runs, &point_rival_draws(scenario))
+    Prepared::new(scenario).evaluate(scenario, runs, &point_rival_draws(scenario), true)
 }
 
 impl Prepared {
@@ -204,44 +242,54 @@ impl Prepared {
                 used[o.generation] = true;
             }
         }
-        let price_tables: Vec<Vec<(f64, f64)>> = (0..gens)
-            .map(|g| {
-                if !used[g] {
-                    return Vec::new();
-                }
-                curves[g].table(horizon)
-            })
-            .collect();
-
         // Discount factors (1 + r)^(-d/365), day by day.
         let daily_discount = libm::pow(1.0 + market.finance.discount_rate, -1.0 / 365.0);
         let discount: Vec<f64> = std::iter::successors(Some(1.0), |f| Some(f * daily_discount))
             .take(horizon as usize + 1)
+            .collect();
+        let mut acc = 0.0;
+        let discount_sum: Vec<f64> = std::iter::once(0.0)
+            .chain(discount.iter().map(|d| {
+                acc += d;
+                acc
+            }))
+            .collect();
+        let prices: Vec<PriceSums> = (0..gens)
+            .map(|g| {
+                if used[g] {
+                    PriceSums::new(curves[g].table(horizon), &discount)
+                } else {
+                    PriceSums::default()
+                }
+            })
             .collect();
 
         Prepared {
             horizon,
             planned,
             curves,
-            price_tables,
+            prices,
             discount,
+            discount_sum,
             months: Months::new(scenario.start, horizon),
         }
     }
 
-    /// The money of one set of runs, with each rival as drawn.
+    /// The money of one set of runs, with each rival as drawn. `detail` adds
+    /// what needs a day-by-day pass: months and payback dates (Monte Carlo
+    /// runs without them).
     pub fn evaluate(
         &self,
         scenario: &Scenario,
         runs: &[SiteRun],
         rival_draws: &[RivalDraw],
+        detail: bool,
     ) -> Economics {
         let horizon = self.horizon;
         let market = &scenario.market;
         let gens = market.generations.len();
         let planned = &self.planned;
         let curves = &self.curves;
-        let price_tables = &self.price_tables;
         let discount = &self.discount;
         let months = &self.months;
         // Rivals' powered IT watts of each generation, day by day.
@@ -288,35 +336,72 @@ impl Prepared {
             })
             .collect();
 
-        let mut portfolio_cash = vec![0.0; horizon as usize + 1];
         let mut portfolio_totals = Money::default();
-        let mut portfolio_residual = 0.0;
         let mut sites = Vec::with_capacity(scenario.sites.len());
+        let days = horizon as usize + 1;
+        let end_discount = discount[horizon as usize];
+        let mut portfolio_cash = detail.then(|| vec![0.0; days]);
+        let mut portfolio_npv = 0.0;
         for (site, run) in scenario.sites.iter().zip(runs) {
-            let mut site_cash = vec![0.0; horizon as usize + 1];
-            let mut by_month = vec![Money::default(); months.first_days.len()];
+            let mut site_cash = detail.then(|| vec![0.0; days]);
+            let mut site_npv = 0.0;
+            let mut by_month =
+                vec![Money::default(); if detail { months.first_days.len() } else { 0 }];
             let mut orders = Vec::with_capacity(site.orders.len());
-            let mut site_residual = 0.0;
             for (o, order) in site.orders.iter().enumerate() {
                 let g = order.generation;
                 let ctx = OrderContext {
                     scenario,
-                    prices: &price_tables[g],
-                    close: close[g],
+                    prices: &self.prices[g],
+                    discount_sum: &self.discount_sum,
+                    scarce_until: close[g].map_or(horizon + 1, |(d, _)| d.min(horizon + 1)),
                     gpus_per_rack: u64::from(order.gpus_per_rack),
                     facility_watts: order.rack_facility_watts,
                     usd_per_gpu: market.generations[g].usd_per_gpu,
                     horizon,
                 };
-                let mut cash = vec![0.0; horizon as usize + 1];
+                let mut cash = detail.then(|| vec![0.0; days]);
                 let mut totals = Money::default();
-                for_each_day(&run.trace, o, horizon, |day, counts, newly_delivered| {
-                    let m = ctx.day(day, counts, newly_delivered);
-                    cash[day as usize] += m.net();
-                    totals.add(&m);
-                    by_month[months.index[day as usize]].add(&m);
-                });
-                let window = run.orders[o].first_power_on.map(|start| match ctx.close {
+                let mut order_npv = 0.0;
+                for_each_segment(
+                    &run.trace,
+                    o,
+                    horizon,
+                    |from, until, counts, newly_delivered| {
+                        if newly_delivered > 0 {
+                            let m = ctx.purchase(from, newly_delivered);
+                            order_npv -= m.capex * discount[from as usize];
+                            if let Some(cash) = cash.as_mut() {
+                                cash[from as usize] -= m.capex;
+                                by_month[months.index[from as usize]].add(&m);
+                            }
+                            totals.add(&m);
+                        }
+                        // Split where prices turn commodity, and (for detail) at month starts.
+                        let mut cuts = vec![from, until];
+                        if (from + 1..until).contains(&ctx.scarce_until) {
+                            cuts.push(ctx.scarce_until);
+                        }
+                        if detail {
+                            cuts.extend(months.starts_within(from, until));
+                        }
+                        cuts.sort_unstable();
+                        cuts.dedup();
+                        for w in cuts.windows(2) {
+                            let (m, v) = ctx.span(w[0], w[1], counts);
+                            order_npv += v;
+                            totals.add(&m);
+                            if let Some(cash) = cash.as_mut() {
+                                by_month[months.index[w[0] as usize]].add(&m);
+                                for d in w[0]..w[1] {
+                                    cash[d as usize] += ctx.daily_net(d, counts);
+                                }
+                            }
+                        }
+                    },
+                );
+                order_npv += totals.residual * end_discount;
+                let window = run.orders[o].first_power_on.map(|start| match close[g] {
                     // `end` may precede `start`: the window closed before power-on.
                     Some((end, by)) if end <= horizon => Window {
                         start,
@@ -329,16 +414,22 @@ impl Prepared {
                         ended_by: WindowEnd::Horizon,
                     },
                 });
-                for (s, c) in site_cash.iter_mut().zip(&cash) {
-                    *s += c;
+                if let (Some(site_cash), Some(cash)) = (site_cash.as_mut(), cash.as_ref()) {
+                    for (s, c) in site_cash.iter_mut().zip(cash) {
+                        *s += c;
+                    }
                 }
-                site_residual += totals.residual;
+                site_npv += order_npv;
                 orders.push(OrderEconomics {
                     window,
-                    npv: npv(&cash, discount) + totals.residual * discount[horizon as usize],
-                    payback: payback(&cash),
+                    npv: order_npv,
+                    payback: cash.as_deref().and_then(payback),
                     totals,
                 });
+            }
+            let mut totals = Money::default();
+            for o in &orders {
+                totals.add(&o.totals);
             }
             // Facility capex: each hall's IT MW at the finance rate, paid the day it is ready.
             for (hall, &ready) in site.halls.iter().zip(&run.hall_ready) {
@@ -346,14 +437,17 @@ impl Prepared {
                     let capex = hall.it_watts as f64 / 1e6 * market.finance.facility_usd_per_mw;
                     let residual = capex
                         * book_share(ready, horizon, market.finance.facility_life_years * 365.0);
-                    site_cash[ready as usize] -= capex;
-                    site_residual += residual;
-                    let month = &mut by_month[months.index[ready as usize]];
-                    month.capex += capex;
-                    month.residual += residual;
+                    site_npv += residual * end_discount - capex * discount[ready as usize];
+                    totals.capex += capex;
+                    totals.residual += residual;
+                    if let Some(site_cash) = site_cash.as_mut() {
+                        site_cash[ready as usize] -= capex;
+                        let month = &mut by_month[months.index[ready as usize]];
+                        month.capex += capex;
+                        month.residual += residual;
+                    }
                 }
             }
-            let mut totals = Money::default();
             let monthly: BTreeMap<NaiveDate, Money> = months
                 .first_days
                 .iter()
@@ -361,28 +455,26 @@ impl Prepared {
                 .zip(by_month)
                 .filter(|(_, m)| *m != Money::default())
                 .collect();
-            for m in monthly.values() {
-                totals.add(m);
-            }
-            for (p, c) in portfolio_cash.iter_mut().zip(&site_cash) {
-                *p += c;
+            if let (Some(p), Some(c)) = (portfolio_cash.as_mut(), site_cash.as_ref()) {
+                for (p, c) in p.iter_mut().zip(c) {
+                    *p += c;
+                }
             }
             portfolio_totals.add(&totals);
-            portfolio_residual += site_residual;
+            portfolio_npv += site_npv;
             sites.push(SiteEconomics {
                 orders,
                 totals,
-                npv: npv(&site_cash, discount) + site_residual * discount[horizon as usize],
-                payback: payback(&site_cash),
+                npv: site_npv,
+                payback: site_cash.as_deref().and_then(payback),
                 monthly,
             });
         }
         Economics {
             portfolio: PortfolioEconomics {
                 totals: portfolio_totals,
-                npv: npv(&portfolio_cash, discount)
-                    + portfolio_residual * discount[horizon as usize],
-                payback: payback(&portfolio_cash),
+                npv: portfolio_npv,
+                payback: portfolio_cash.as_deref().and_then(payback),
             },
             sites,
             rivals,
@@ -391,12 +483,13 @@ impl Prepared {
     }
 }
 
-/// What one order's GPUs make and cost on one day.
+/// What one order's GPUs make and cost (formulas: docs/economics.md).
 struct OrderContext<'a> {
     scenario: &'a Scenario,
-    /// (scarce, commodity) price per GPU-hour for each day.
-    prices: &'a [(f64, f64)],
-    close: Option<(Day, WindowEnd)>,
+    prices: &'a PriceSums,
+    discount_sum: &'a [f64],
+    /// The first day at commodity prices (horizon + 1 if none).
+    scarce_until: Day,
     gpus_per_rack: u64,
     facility_watts: u64,
     usd_per_gpu: f64,
@@ -404,48 +497,80 @@ struct OrderContext<'a> {
 }
 
 impl OrderContext<'_> {
-    fn day(&self, day: Day, c: &GpuCounts, newly_delivered: u64) -> Money {
-        let p = &self.scenario.market.pricing;
+    /// GPUs delivered on `day`: their capex, and their book value left at the horizon.
+    fn purchase(&self, day: Day, gpus: u64) -> Money {
+        let capex = gpus as f64 * self.usd_per_gpu;
+        let life = self.scenario.market.finance.depreciation_years * 365.0;
+        Money {
+            capex,
+            residual: capex * book_share(day, self.horizon, life),
+            ..Money::default()
+        }
+    }
+
+    /// Energized racks' power cost per day.
+    fn power_per_day(&self, c: &GpuCounts) -> f64 {
+        let racks = (c.earning + c.dark[DarkReason::BurnIn as usize]) / self.gpus_per_rack.max(1);
+        (racks * self.facility_watts) as f64 / 1e6
+            * 24.0
+            * self.scenario.market.finance.power_usd_per_mwh
+    }
+
+    /// Money over days `[x, y)`, with constant counts and all on one side of
+    /// `scarce_until`; and its discounted net cash (the NPV contribution).
+    fn span(&self, x: Day, y: Day, c: &GpuCounts) -> (Money, f64) {
+        let (x, y) = (x as usize, y as usize);
+        let p = &self.prices;
+        let hours = 24.0 * self.scenario.market.pricing.utilization;
+        let scarce = (x as Day) < self.scarce_until;
+        let (sum, sum_discounted) = if scarce {
+            (&p.scarce, &p.scarce_discounted)
+        } else {
+            (&p.commodity, &p.commodity_discounted)
+        };
+        let rate_days = sum[y] - sum[x];
+        let earning = c.earning as f64;
+        let dark = c.dark_total() as f64;
+        let power_per_day = self.power_per_day(c);
+        let days = (y - x) as f64;
         let f = &self.scenario.market.finance;
-        let scarce_until = self.close.map_or(self.horizon + 1, |(d, _)| d);
-        let (scarce, commodity) = self.prices[day as usize];
-        let rate = if day < scarce_until {
+        let money = Money {
+            revenue: earning * hours * rate_days,
+            premium: if scarce {
+                earning * hours * (rate_days - (p.commodity[y] - p.commodity[x]))
+            } else {
+                0.0
+            },
+            power: power_per_day * days,
+            dark_depreciation: dark * self.usd_per_gpu / (f.depreciation_years * 365.0) * days,
+            dark_forgone: dark * hours * rate_days,
+            ..Money::default()
+        };
+        let npv = earning * hours * (sum_discounted[y] - sum_discounted[x])
+            - power_per_day * (self.discount_sum[y] - self.discount_sum[x]);
+        (money, npv)
+    }
+
+    /// Operating cash of day `d` (without purchases), for payback.
+    fn daily_net(&self, d: Day, c: &GpuCounts) -> f64 {
+        let (scarce, commodity) = self.prices.daily[d as usize];
+        let rate = if d < self.scarce_until {
             scarce
         } else {
             commodity
         };
-        let hours = 24.0 * p.utilization;
-        let earning = c.earning as f64;
-        let dark = c.dark_total() as f64;
-        let energized_racks = (c.earning
-            + c.dark[crate::engine::event::DarkReason::BurnIn as usize])
-            / self.gpus_per_rack.max(1);
-        let capex = newly_delivered as f64 * self.usd_per_gpu;
-        Money {
-            revenue: earning * hours * rate,
-            premium: if day < scarce_until {
-                earning * hours * (scarce - commodity)
-            } else {
-                0.0
-            },
-            power: (energized_racks * self.facility_watts) as f64 / 1e6
-                * 24.0
-                * f.power_usd_per_mwh,
-            capex,
-            residual: capex * book_share(day, self.horizon, f.depreciation_years * 365.0),
-            dark_depreciation: dark * self.usd_per_gpu / (f.depreciation_years * 365.0),
-            dark_forgone: dark * hours * rate,
-        }
+        c.earning as f64 * 24.0 * self.scenario.market.pricing.utilization * rate
+            - self.power_per_day(c)
     }
 }
 
-/// Calls `f(day, counts, GPUs delivered that day)` for every day from the
-/// first trace point to the horizon.
-fn for_each_day(
+/// Calls `f(from, until, counts, GPUs delivered on from)` for each span of
+/// constant counts from the first trace point to the horizon.
+fn for_each_segment(
     trace: &[TracePoint],
     order: usize,
     horizon: Day,
-    mut f: impl FnMut(Day, &GpuCounts, u64),
+    mut f: impl FnMut(Day, Day, &GpuCounts, u64),
 ) {
     let mut delivered = 0u64;
     for (i, point) in trace.iter().enumerate() {
@@ -459,9 +584,7 @@ fn for_each_day(
         let now = c.earning + c.dark_total();
         let new = now.saturating_sub(delivered);
         delivered = now;
-        for day in point.day..until {
-            f(day, c, if day == point.day { new } else { 0 });
-        }
+        f(point.day, until, c, new);
     }
 }
 
@@ -470,11 +593,6 @@ fn for_each_day(
 fn book_share(day: Day, horizon: Day, life_days: f64) -> f64 {
     let age = f64::from(horizon + 1 - day.min(horizon + 1));
     (1.0 - age / life_days).max(0.0)
-}
-
-/// Net present value at the scenario start of a daily cash series.
-fn npv(cash: &[f64], discount: &[f64]) -> f64 {
-    cash.iter().zip(discount).map(|(c, d)| c * d).sum()
 }
 
 /// The first day cumulative cash turns non-negative after having been negative.
@@ -554,6 +672,8 @@ fn rival_series(
 struct Months {
     /// The first day of each month the run touches.
     first_days: Vec<NaiveDate>,
+    /// The clock day each month starts on (the first is day 0).
+    starts: Vec<Day>,
     /// For each day `0..=horizon`, its month's index in `first_days`.
     index: Vec<usize>,
 }
@@ -561,15 +681,29 @@ struct Months {
 impl Months {
     fn new(start: NaiveDate, horizon: Day) -> Self {
         let mut first_days: Vec<NaiveDate> = Vec::new();
+        let mut starts = Vec::new();
         let mut index = Vec::with_capacity(horizon as usize + 1);
         for day in 0..=horizon {
             let d = date_of(start, day);
             let first = d.with_day(1).unwrap_or(d);
             if first_days.last() != Some(&first) {
                 first_days.push(first);
+                starts.push(day);
             }
             index.push(first_days.len() - 1);
         }
-        Months { first_days, index }
+        Months {
+            first_days,
+            starts,
+            index,
+        }
+    }
+
+    /// Month starts strictly inside `(from, until)`.
+    fn starts_within(&self, from: Day, until: Day) -> impl Iterator<Item = Day> + '_ {
+        self.starts
+            .iter()
+            .copied()
+            .filter(move |&d| d > from && d < until)
     }
 }

@@ -19,14 +19,19 @@ pub struct PowerPoint {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DarkLedger {
     start: NaiveDate,
+    /// False: keep only the totals (Monte Carlo has no use for months).
+    by_month: bool,
+    totals: [u64; 4],
     /// Keyed by the first day of the month.
     months: BTreeMap<NaiveDate, [u64; 4]>,
 }
 
 impl DarkLedger {
-    pub fn new(start: NaiveDate) -> Self {
+    pub fn new(start: NaiveDate, by_month: bool) -> Self {
         DarkLedger {
             start,
+            by_month,
+            totals: [0; 4],
             months: BTreeMap::new(),
         }
     }
@@ -40,6 +45,13 @@ impl DarkLedger {
             }
         }
         if per_day == [0; 4] {
+            return;
+        }
+        let days = u64::from(until.saturating_sub(from));
+        for (t, g) in self.totals.iter_mut().zip(per_day) {
+            *t = t.saturating_add(g.saturating_mul(days));
+        }
+        if !self.by_month {
             return;
         }
         let mut day = from;
@@ -66,13 +78,7 @@ impl DarkLedger {
 
     /// Totals by reason over the whole run.
     pub fn totals(&self) -> [u64; 4] {
-        let mut t = [0u64; 4];
-        for v in self.months.values() {
-            for (a, b) in t.iter_mut().zip(v) {
-                *a = a.saturating_add(*b);
-            }
-        }
-        t
+        self.totals
     }
 }
 
@@ -95,7 +101,7 @@ mod tests {
     #[test]
     fn dark_days_split_at_month_boundaries() {
         let start = NaiveDate::from_ymd_opt(2025, 1, 1).unwrap();
-        let mut ledger = DarkLedger::new(start);
+        let mut ledger = DarkLedger::new(start, true);
         let counts = [GpuCounts {
             dark: [0, 0, 10, 0],
             earning: 0,

@@ -88,6 +88,8 @@ pub struct TracePoint {
 pub struct Options {
     /// Keep the event log (costs memory; off for Monte Carlo).
     pub log: bool,
+    /// Book dark GPU-days as totals only, not by month (Monte Carlo).
+    pub totals_only: bool,
 }
 
 /// Simulates one site of `scenario` with the given durations.
@@ -211,7 +213,7 @@ impl<'a> Sim<'a> {
             earning_now: vec![0; site.orders.len()],
             blocked: [None, None],
             power_curve: Vec::new(),
-            dark: DarkLedger::new(scenario.start),
+            dark: DarkLedger::new(scenario.start, !options.totals_only),
             trace: Vec::new(),
             log: Vec::new(),
             hall_ready,
@@ -377,6 +379,7 @@ impl<'a> Sim<'a> {
                     self.racks.energized[i].burned_in = true;
                     let cohort = self.racks.energized[i].cohort;
                     self.earning(day, &cohort);
+                    self.racks.merge_earning(i);
                 }
             }
         }
@@ -513,6 +516,7 @@ impl<'a> Sim<'a> {
             });
             if instant {
                 self.earning(day, &cohort);
+                self.racks.merge_earning(self.racks.energized.len() - 1);
             } else {
                 self.queue.push(
                     day.saturating_add(self.site.install.burn_in),

@@ -103,6 +103,30 @@ impl Racks {
         self.awaiting_power.insert(at, (c, burned_in));
     }
 
+    /// Merges the earning cohort at `i` into its earning neighbours when they
+    /// continue each other (same order and delivery day, consecutive racks),
+    /// so long runs keep few cohorts. Shedding order is unchanged: merged
+    /// cohorts were adjacent in energize order.
+    pub fn merge_earning(&mut self, i: usize) {
+        let joins = |a: &Powered, b: &Powered| {
+            a.burned_in
+                && b.burned_in
+                && a.cohort.order == b.cohort.order
+                && a.cohort.delivered == b.cohort.delivered
+                && a.cohort.first + a.cohort.count == b.cohort.first
+        };
+        let mut i = i;
+        if i > 0 && joins(&self.energized[i - 1], &self.energized[i]) {
+            let b = self.energized.remove(i);
+            self.energized[i - 1].cohort.count += b.cohort.count;
+            i -= 1;
+        }
+        if i + 1 < self.energized.len() && joins(&self.energized[i], &self.energized[i + 1]) {
+            let b = self.energized.remove(i + 1);
+            self.energized[i].cohort.count += b.cohort.count;
+        }
+    }
+
     pub fn crews_busy(&self) -> u32 {
         self.installing.values().map(|(c, _)| c.count).sum()
     }

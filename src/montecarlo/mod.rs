@@ -316,7 +316,13 @@ impl<'a> Plan<'a> {
             .sites
             .iter()
             .zip(&draws)
-            .map(|(site, draw)| engine::simulate(sc, site, draw, Options::default()))
+            .map(|(site, draw)| {
+                let options = Options {
+                    log: false,
+                    totals_only: true,
+                };
+                engine::simulate(sc, site, draw, options)
+            })
             .collect();
         let rival_draws: Vec<RivalDraw> = self
             .rivals
@@ -330,7 +336,7 @@ impl<'a> Plan<'a> {
                 }
             })
             .collect();
-        let money = self.prepared.evaluate(sc, &runs, &rival_draws);
+        let money = self.prepared.evaluate(sc, &runs, &rival_draws, false);
 
         let never = horizon + 1;
         let mut sens = Vec::new();
@@ -452,7 +458,8 @@ fn critical_to_first_power_on(
         }
     }
     // The latest to clear binds; on a tie, power before halls before delivery.
-    if let Some((_, Some(task))) = candidates.iter().rev().max_by_key(|(d, _)| *d) {
+    // `max_by_key` keeps the last maximum: candidates were pushed delivery, hall, power.
+    if let Some((_, Some(task))) = candidates.iter().max_by_key(|(d, _)| *d) {
         for t in graph.driving_chain(&run.schedule, *task) {
             critical[t] = true;
         }

@@ -31,7 +31,14 @@ struct Names<'a> {
     groups: &'a [market::CorrelationGroup],
     tasks: &'a HashMap<String, usize>,
     task_ids: &'a [String],
+    /// Task ids still to compare with unknown ids for a "did you mean"
+    /// (each comparison costs about a microsecond): a bound, so that
+    /// thousands of unknown ids among thousands of tasks cannot take minutes.
+    suggestions_left: std::cell::Cell<usize>,
 }
+
+/// The most id comparisons one site spends on "did you mean" suggestions.
+const SUGGESTION_BUDGET: usize = 1_000_000;
 
 impl Names<'_> {
     fn task(&self, ctx: &mut Ctx, node: &Node, path: &str) -> Option<usize> {
@@ -43,7 +50,14 @@ impl Names<'_> {
         if let Some(&i) = self.tasks.get(id) {
             return Some(i);
         }
-        let help = did_you_mean(id, self.task_ids.iter().map(String::as_str)).or_else(|| {
+        let left = self.suggestions_left.get();
+        let suggestion = (left >= self.task_ids.len())
+            .then(|| {
+                self.suggestions_left.set(left - self.task_ids.len());
+                did_you_mean(id, self.task_ids.iter().map(String::as_str))
+            })
+            .flatten();
+        let help = suggestion.or_else(|| {
             Some(match self.task_ids.len() {
                 0 => "this site has no tasks; declare it under `tasks`".to_owned(),
                 n if n <= 12 => format!("tasks in this site: {}", self.task_ids.join(", ")),
@@ -67,7 +81,9 @@ impl Names<'_> {
         horizon: NaiveDate,
     ) -> Option<Trigger> {
         let s = string(ctx, node, path)?;
-        if s.starts_with(|c: char| c.is_ascii_digit())
+        // A leading sign is a date too (`-0001-01-01`): no id starts with one.
+        if s.trim_start_matches(['-', '+'])
+            .starts_with(|c: char| c.is_ascii_digit())
             && s.contains('-')
             && !self.tasks.contains_key(&s)
         {
@@ -144,6 +160,7 @@ pub fn scenario_file(ctx: &mut Ctx, root: &Node, dir: &std::path::Path) -> Heade
             "pricing",
             "finance",
             "rivals",
+            "correlation",
         ],
     ) else {
         return header;
@@ -251,6 +268,7 @@ pub fn site_file(
         groups: &market.groups,
         tasks: &task_index,
         task_ids: &task_ids,
+        suggestions_left: std::cell::Cell::new(SUGGESTION_BUDGET),
     };
 
     let mut tasks = Vec::with_capacity(task_entries.len());

@@ -251,12 +251,24 @@ pub fn number(
         ctx.error(
             node.pos,
             path,
-            format!("{x} is out of range: expected {unit} between {min} and {max}"),
+            format!(
+                "{} is out of range: expected {unit} between {min} and {max}",
+                shown(x)
+            ),
             None,
         );
         return None;
     }
     Some(x)
+}
+
+/// A number as a message shows it: `1e308`, not 309 digits.
+fn shown(x: f64) -> String {
+    if x.is_finite() && x.abs() >= 1e15 {
+        format!("{x:e}")
+    } else {
+        x.to_string()
+    }
 }
 
 /// A positive quantity (`> 0`, at most `max`).
@@ -266,7 +278,10 @@ pub fn positive(ctx: &mut Ctx, node: &Node, path: &str, max: f64, unit: &str) ->
         ctx.error(
             node.pos,
             path,
-            format!("{x} is out of range: expected {unit} greater than 0 and at most {max}"),
+            format!(
+                "{} is out of range: expected {unit} greater than 0 and at most {max}",
+                shown(x)
+            ),
             None,
         );
         return None;

@@ -39,13 +39,21 @@ fn check_site(site: &Site, diags: &mut Diagnostics) {
                 .chain(std::iter::once(&cycle[0]))
                 .map(|&t| site.tasks[t].id.as_str())
                 .collect();
+            // A long loop is named by its ends, not 10,000 ids on one line.
+            let route = if hops.len() > 12 {
+                format!(
+                    "{} -> ... -> {} ({} tasks)",
+                    hops[..6].join(" -> "),
+                    hops[hops.len() - 4..].join(" -> "),
+                    cycle.len()
+                )
+            } else {
+                hops.join(" -> ")
+            };
             error(
                 pos,
                 field,
-                format!(
-                    "dependency cycle: {} (each must finish before the next starts)",
-                    hops.join(" -> ")
-                ),
+                format!("dependency cycle: {route} (each must finish before the next starts)"),
                 Some("remove one of these `after` links".into()),
             );
         }

@@ -193,7 +193,11 @@ pub fn parse(text: &str) -> Result<Node, SyntaxError> {
                     None => {
                         let indentation = message.contains("did not find expected key")
                             || message.contains("mapping values are not allowed");
-                        let help = indentation.then(|| "check the indentation: the keys of one mapping line up, each nested one level deeper".to_owned());
+                        let help = if message.contains("tabs") {
+                            Some("indent with spaces: YAML does not allow tabs there".to_owned())
+                        } else {
+                            indentation.then(|| "check the indentation: the keys of one mapping line up, each nested one level deeper".to_owned())
+                        };
                         return Err(SyntaxError { pos, message, help });
                     }
                 },
@@ -213,10 +217,16 @@ pub fn parse(text: &str) -> Result<Node, SyntaxError> {
 fn over_budget(err: &serde_saphyr::Error) -> Option<(String, String)> {
     use serde_saphyr::budget::BudgetBreach;
     let mut inner = err;
-    while let serde_saphyr::Error::WithSnippet { error, .. }
-    | serde_saphyr::Error::AliasError { error, .. } = inner
-    {
-        inner = error;
+    let mut via_alias = false;
+    loop {
+        match inner {
+            serde_saphyr::Error::WithSnippet { error, .. } => inner = error,
+            serde_saphyr::Error::AliasError { error, .. } => {
+                via_alias = true;
+                inner = error;
+            }
+            _ => break,
+        }
     }
     let too_deep = || {
         (
@@ -230,26 +240,46 @@ fn over_budget(err: &serde_saphyr::Error) -> Option<(String, String)> {
         _ if err.to_string().contains("recursion limit exceeded") => return Some(too_deep()),
         _ => return None,
     };
-    let aliases = "anchors and aliases (`&name`, `*name`) used over and over, or nested, \
-                   multiply the file (a \"billion laughs\"); write the values out instead";
+    let aliases = || {
+        "aliases (`*name`) used over and over, or nested, multiply the file \
+         (a \"billion laughs\"); write the values out instead"
+            .to_owned()
+    };
+    let nodes = MAX_NODES
+        .to_string()
+        .as_bytes()
+        .rchunks(3)
+        .rev()
+        .map(|c| String::from_utf8_lossy(c).into_owned())
+        .collect::<Vec<_>>()
+        .join(",");
     Some(match breach {
         BudgetBreach::Depth { .. } => too_deep(),
         BudgetBreach::Nodes { .. } => (
             format!(
-                "the file is too large to read: it holds more than {MAX_NODES} YAML nodes \
-                 (keys, values, lists and mappings, counting each use of an alias)"
+                "the file is too large to read: more than {nodes} YAML nodes \
+                 (keys, values, lists and mappings{})",
+                if via_alias {
+                    ", counting each use of an alias"
+                } else {
+                    ""
+                }
             ),
-            format!(
-                "a file may hold {MAX_NODES} nodes, about 35,000 tasks written one per line; \
-                 split a larger site into several sites, or, if it uses aliases: {aliases}"
-            ),
+            if via_alias {
+                aliases()
+            } else {
+                format!(
+                    "one file may hold {nodes} nodes (about 35,000 one-line tasks); \
+                     split a larger site into several sites"
+                )
+            },
         ),
         BudgetBreach::Aliases { .. }
         | BudgetBreach::AliasAnchorRatio { .. }
         | BudgetBreach::RecordedAnchorEvents { .. }
         | BudgetBreach::RecordedAnchorBytes { .. } => (
             "the file uses too many aliases to read".to_owned(),
-            aliases.to_owned(),
+            aliases(),
         ),
         other => (
             format!("the file is too large to read ({other:?})"),
