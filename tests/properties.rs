@@ -549,7 +549,11 @@ impl<'a> Replay<'a> {
             day: None,
             phase: 0,
             months: BTreeMap::new(),
-            curve: Vec::new(),
+            curve: vec![PowerPoint {
+                day: 0,
+                available_watts: 0,
+                drawn_watts: 0,
+            }],
             last_counts: vec![([0; 4], 0); no],
         }
     }
@@ -1421,16 +1425,18 @@ impl<'a> Replay<'a> {
                 ),
             );
         }
-        if self
-            .curve
-            .last()
-            .is_none_or(|p| (p.available_watts, p.drawn_watts) != (self.available, self.drawn))
-        {
-            self.curve.push(PowerPoint {
-                day,
-                available_watts: self.available,
-                drawn_watts: self.drawn,
-            });
+        // The curve starts at day 0 with nothing on, then has a point for
+        // each day on which available or drawn power changed.
+        let point = PowerPoint {
+            day,
+            available_watts: self.available,
+            drawn_watts: self.drawn,
+        };
+        match self.curve.last_mut() {
+            Some(last) if last.day == day => *last = point,
+            Some(last)
+                if (last.available_watts, last.drawn_watts) == (self.available, self.drawn) => {}
+            _ => self.curve.push(point),
         }
         // Nothing that was due by today is missing from the log.
         if let Some((&due, _)) = self

@@ -292,19 +292,18 @@ impl Prepared {
         let curves = &self.curves;
         let discount = &self.discount;
         let months = &self.months;
-        // Rivals' powered IT watts of each generation, day by day.
-        let mut rival_watts = vec![Vec::<u64>::new(); gens];
+        // Rivals' powered IT watts of each generation, as steps: (day, watts from then on).
+        let mut steps_by_generation: Vec<Vec<(Day, i64)>> = vec![Vec::new(); gens];
         let mut rivals = Vec::with_capacity(market.rivals.len());
         for (rival, draw) in market.rivals.iter().zip(rival_draws) {
-            let series = rival_series(scenario, rival, draw, horizon);
-            let first = series.iter().position(|&w| w > 0).map(|d| d as Day);
-            let at_horizon = series.last().copied().unwrap_or(0);
-            let total = &mut rival_watts[rival.generation];
-            if total.is_empty() {
-                *total = vec![0; series.len()];
-            }
-            for (t, w) in total.iter_mut().zip(series) {
-                *t += w;
+            let steps = rival_steps(scenario, rival, draw, horizon);
+            let first = steps.iter().find(|(_, w)| *w > 0).map(|(d, _)| *d);
+            let at_horizon = steps.last().map_or(0, |(_, w)| *w);
+            // As changes, so that rivals of one generation add up.
+            let mut before = 0u64;
+            for (day, w) in steps {
+                steps_by_generation[rival.generation].push((day, w as i64 - before as i64));
+                before = w;
             }
             rivals.push(RivalOutcome {
                 name: rival.name.clone(),
@@ -313,19 +312,33 @@ impl Prepared {
                 it_watts_at_horizon: at_horizon,
             });
         }
+        // The first day each generation's rivals together reach parity with our plan.
+        let parity_day = |g: usize| -> Option<Day> {
+            let mut changes = steps_by_generation[g].clone();
+            changes.sort_by_key(|(d, _)| *d);
+            let mut watts: i64 = 0;
+            let mut i = 0;
+            while i < changes.len() {
+                let day = changes[i].0;
+                while i < changes.len() && changes[i].0 == day {
+                    watts += changes[i].1;
+                    i += 1;
+                }
+                let enough = u128::from(watts.max(0) as u64) * 1000
+                    >= u128::from(market.pricing.parity_permille) * u128::from(planned[g]);
+                if enough {
+                    return Some(day);
+                }
+            }
+            None
+        };
 
         let close: Vec<Option<(Day, WindowEnd)>> = (0..gens)
             .map(|g| {
                 let parity = (planned[g] > 0)
-                    .then(|| {
-                        rival_watts[g].iter().position(|&w| {
-                            u128::from(w) * 1000
-                                >= u128::from(market.pricing.parity_permille)
-                                    * u128::from(planned[g])
-                        })
-                    })
+                    .then(|| parity_day(g))
                     .flatten()
-                    .map(|d| (d as Day, WindowEnd::Parity));
+                    .map(|d| (d, WindowEnd::Parity));
                 let successor = curves[g]
                     .successor_day()
                     .map(|d| (crate::scenario::market::clamp_day(d), WindowEnd::Successor));
@@ -610,22 +623,24 @@ fn payback(cash: &[f64]) -> Option<Day> {
     None
 }
 
-/// IT watts of the rival's generation powered on each day `0..=horizon`.
-fn rival_series(
+/// IT watts of the rival's generation powered, as steps: (day, watts from
+/// that day on), from day 0, within the horizon.
+fn rival_steps(
     scenario: &Scenario,
     rival: &crate::scenario::market::Rival,
     draw: &RivalDraw,
     horizon: Day,
-) -> Vec<u64> {
-    let mut series = vec![0u64; horizon as usize + 1];
+) -> Vec<(Day, u64)> {
     match (&rival.build, draw) {
         (RivalBuild::Fixed { it_watts, power_on }, _) => {
             let on = match draw {
                 RivalDraw::PowerOn(day) => *day,
                 RivalDraw::Site(_) => power_on.point(),
             };
-            for w in series.iter_mut().skip(on as usize) {
-                *w = *it_watts;
+            if on <= horizon {
+                vec![(0, 0), (on, *it_watts)]
+            } else {
+                vec![(0, 0)]
             }
         }
         (RivalBuild::Site(site), draw) => {
@@ -637,35 +652,34 @@ fn rival_series(
                     &point
                 }
             };
-            let run = engine::simulate(scenario, site, draw, Options::default());
+            let options = Options {
+                log: false,
+                totals_only: true,
+            };
+            let run = engine::simulate(scenario, site, draw, options);
             let site: &Site = site;
-            for (i, point) in run.trace.iter().enumerate() {
-                if point.day > horizon {
-                    break;
-                }
-                let until = run
-                    .trace
-                    .get(i + 1)
-                    .map_or(horizon + 1, |n| n.day.min(horizon + 1));
+            let mut steps = vec![(0, 0)];
+            for point in run.trace.iter().take_while(|p| p.day <= horizon) {
                 let watts: u64 = site
                     .orders
                     .iter()
                     .zip(&point.orders)
                     .filter(|(o, _)| o.generation == rival.generation)
                     .map(|(o, c)| {
-                        let racks = (c.earning
-                            + c.dark[crate::engine::event::DarkReason::BurnIn as usize])
+                        let racks = (c.earning + c.dark[DarkReason::BurnIn as usize])
                             / u64::from(o.gpus_per_rack.max(1));
                         racks * o.rack_it_watts
                     })
                     .sum();
-                for w in &mut series[point.day as usize..until as usize] {
-                    *w = watts;
+                match steps.last_mut() {
+                    Some(last) if last.0 == point.day => last.1 = watts,
+                    Some(last) if last.1 == watts => {}
+                    _ => steps.push((point.day, watts)),
                 }
             }
+            steps
         }
     }
-    series
 }
 
 /// The calendar month of every day of the run.

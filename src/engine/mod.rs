@@ -165,9 +165,14 @@ impl<'a> Sim<'a> {
             .collect();
 
         let mut queue = EventQueue::default();
-        for t in 0..site.tasks.len() {
-            queue.push(schedule.start[t], Event::TaskStart(t));
-            queue.push(schedule.finish[t], Event::TaskFinish(t));
+        // Task starts and finishes change no rack, hall or source by
+        // themselves (their effects are queued below), so they are queued
+        // only for the event log.
+        if options.log {
+            for t in 0..site.tasks.len() {
+                queue.push(schedule.start[t], Event::TaskStart(t));
+                queue.push(schedule.finish[t], Event::TaskFinish(t));
+            }
         }
         for (h, &day) in hall_ready.iter().enumerate() {
             queue.push(day, Event::HallReady(h));
@@ -212,7 +217,12 @@ impl<'a> Sim<'a> {
             energized_now: vec![0; site.orders.len()],
             earning_now: vec![0; site.orders.len()],
             blocked: [None, None],
-            power_curve: Vec::new(),
+            // The curve starts at day 0 with nothing on.
+            power_curve: vec![PowerPoint {
+                day: 0,
+                available_watts: 0,
+                drawn_watts: 0,
+            }],
             dark: DarkLedger::new(scenario.start, !options.totals_only),
             trace: Vec::new(),
             log: Vec::new(),
@@ -238,10 +248,12 @@ impl<'a> Sim<'a> {
                 available_watts: self.available,
                 drawn_watts: self.drawn,
             };
-            if self.power_curve.last().is_none_or(|p| {
-                (p.available_watts, p.drawn_watts) != (point.available_watts, point.drawn_watts)
-            }) {
-                self.power_curve.push(point);
+            match self.power_curve.last_mut() {
+                Some(last) if last.day == day => *last = point,
+                Some(last)
+                    if (last.available_watts, last.drawn_watts)
+                        == (point.available_watts, point.drawn_watts) => {}
+                _ => self.power_curve.push(point),
             }
             let counts = self.racks.counts(&self.specs, &self.hall_room);
             let until = self

@@ -156,7 +156,8 @@ pub fn load_dir(dir: &Path) -> Result<Scenario, LoadError> {
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let root = if pending.path.is_file() {
+        // Anything there (a folder, a symlink loop) is read, to report what is wrong with it.
+        let root = if pending.path.symlink_metadata().is_ok() {
             read_yaml(&pending.path, &mut diags)
         } else {
             diags.push(Diagnostic {

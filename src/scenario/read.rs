@@ -297,9 +297,23 @@ pub fn integer(
     max: i128,
     what: &str,
 ) -> Option<u32> {
-    let Value::Int(i) = node.value else {
-        ctx.expected(node, path, &format!("a whole number ({what})"));
-        return None;
+    let i = match node.value {
+        Value::Int(i) => i,
+        // A whole number too large for an integer reads as a float (`1e40`, 40 digits).
+        Value::Float(f) if f.fract() == 0.0 && f.abs() > i128::MAX as f64 => {
+            let range = format!("expected {what} from {min} to {max}");
+            ctx.error(
+                node.pos,
+                path,
+                format!("{} is out of range: {range}", shown(f)),
+                None,
+            );
+            return None;
+        }
+        _ => {
+            ctx.expected(node, path, &format!("a whole number ({what})"));
+            return None;
+        }
     };
     if i < min || i > max {
         ctx.error(
