@@ -25,11 +25,11 @@ use crate::scenario::{Day, Scenario, Site, Trigger};
 use sample::{Sampler, Stream, stream_key};
 use stats::{Histogram, Summary, spearman};
 
+/// Runs a worker does in one go before handing back an aggregate.
+const RUNS_PER_CHUNK: u64 = 250;
+
 /// Rank correlations use the first this many runs (all runs if fewer).
 pub const SENSITIVITY_RUNS: u64 = 5_000;
-/// Aggregation steps: whole days; dark GPU-days to the thousand; dollars to the $100,000.
-const GPU_DAY_STEP: i64 = 1_000;
-const USD_STEP: i64 = 100_000;
 
 #[derive(Debug, Clone, Copy)]
 pub struct McOptions {
@@ -169,17 +169,19 @@ struct SiteAggregate {
 }
 
 impl SiteAggregate {
-    fn new(site: &Site) -> Self {
+    fn new(site: &Site, horizon: Day) -> Self {
+        // Dates run to horizon + 1 ("not by the horizon").
+        let days = || Histogram::days(horizon + 1);
         SiteAggregate {
-            first_power_on: Histogram::new(1),
-            full_power_on: Histogram::new(1),
-            dark_total: Histogram::new(GPU_DAY_STEP),
+            first_power_on: days(),
+            full_power_on: days(),
+            dark_total: Histogram::relative(),
             dark_by_reason: [0; 4],
-            npv: Histogram::new(USD_STEP),
-            task_finish: vec![Histogram::new(1); site.tasks.len()],
+            npv: Histogram::relative(),
+            task_finish: vec![days(); site.tasks.len()],
             critical: vec![0; site.tasks.len()],
-            window_days: vec![Histogram::new(1); site.orders.len()],
-            premium: vec![Histogram::new(USD_STEP); site.orders.len()],
+            window_days: vec![days(); site.orders.len()],
+            premium: vec![Histogram::relative(); site.orders.len()],
         }
     }
 
@@ -238,21 +240,26 @@ struct Aggregate {
     sites: Vec<SiteAggregate>,
     /// Per rival: runs in which we powered its generation first.
     before_rival: Vec<u64>,
-    /// Run index -> per site (task durations, first power-on), for the first runs.
-    sensitivity: BTreeMap<u64, Vec<(Vec<Day>, Day)>>,
+    /// Run index -> per site its task durations then its first power-on, in
+    /// days (all below 36,502: u16 keeps the first runs' samples small).
+    sensitivity: BTreeMap<u64, Vec<u16>>,
 }
 
 impl Aggregate {
     fn new(scenario: &Scenario) -> Self {
         Aggregate {
             runs: 0,
-            sites: scenario.sites.iter().map(SiteAggregate::new).collect(),
+            sites: scenario
+                .sites
+                .iter()
+                .map(|s| SiteAggregate::new(s, scenario.horizon_day()))
+                .collect(),
             before_rival: vec![0; scenario.market.rivals.len()],
             sensitivity: BTreeMap::new(),
         }
     }
 
-    fn merge(mut self, o: Aggregate) -> Self {
+    fn merge(mut self, o: Self) -> Self {
         self.runs += o.runs;
         for (a, b) in self.sites.iter_mut().zip(&o.sites) {
             a.merge(b);
@@ -371,7 +378,9 @@ impl<'a> Plan<'a> {
             };
             agg.sites[i].add(&outcome);
             if run < SENSITIVITY_RUNS {
-                sens.push((outcome.task_days, outcome.first_power_on));
+                let as_u16 = |d: Day| u16::try_from(d).unwrap_or(u16::MAX);
+                sens.extend(outcome.task_days.iter().map(|&d| as_u16(d)));
+                sens.push(as_u16(outcome.first_power_on));
             }
         }
         if run < SENSITIVITY_RUNS {
@@ -477,19 +486,24 @@ pub fn run(
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.threads.max(1))
         .build()?;
+    // Fixed chunks of runs, one aggregate each: few allocations, and the
+    // split does not matter to the result (merging adds integers).
+    let chunks = options.runs.div_ceil(RUNS_PER_CHUNK);
     let agg = pool.install(|| {
-        (0..options.runs)
+        (0..chunks)
             .into_par_iter()
-            .fold(
-                || Aggregate::new(scenario),
-                |mut agg, run| {
+            .map(|c| {
+                let mut agg = Aggregate::new(scenario);
+                let end = ((c + 1) * RUNS_PER_CHUNK).min(options.runs);
+                for run in c * RUNS_PER_CHUNK..end {
                     plan.run(run, &mut agg);
                     progress();
-                    agg
-                },
-            )
-            .reduce(|| Aggregate::new(scenario), Aggregate::merge)
+                }
+                agg
+            })
+            .reduce_with(Aggregate::merge)
     });
+    let agg = agg.unwrap_or_else(|| Aggregate::new(scenario));
     Ok(McResult::from(scenario, options, agg))
 }
 
@@ -573,15 +587,30 @@ impl McResult {
     fn from(scenario: &Scenario, options: McOptions, agg: Aggregate) -> Self {
         let horizon = scenario.horizon_day();
         let n = agg.runs.max(1) as f64;
+        // Where each site's samples start in a run's sensitivity record.
+        let offsets: Vec<usize> = scenario
+            .sites
+            .iter()
+            .scan(0, |at, s| {
+                let here = *at;
+                *at += s.tasks.len() + 1;
+                Some(here)
+            })
+            .collect();
         let sites = scenario
             .sites
             .iter()
             .zip(&agg.sites)
             .enumerate()
             .map(|(i, (site, a))| {
-                let pairs: Vec<&(Vec<Day>, Day)> =
-                    agg.sensitivity.values().map(|v| &v[i]).collect();
-                let first: Vec<f64> = pairs.iter().map(|(_, f)| f64::from(*f)).collect();
+                let at = offsets[i];
+                let samples = |k: usize| -> Vec<f64> {
+                    agg.sensitivity
+                        .values()
+                        .map(|v| f64::from(v[at + k]))
+                        .collect()
+                };
+                let first = samples(site.tasks.len());
                 let reasons: u128 = a.dark_by_reason.iter().sum();
                 let share = |r: usize| {
                     if reasons == 0 {
@@ -617,8 +646,7 @@ impl McResult {
                         .iter()
                         .enumerate()
                         .map(|(t, task)| {
-                            let days: Vec<f64> =
-                                pairs.iter().map(|(d, _)| f64::from(d[t])).collect();
+                            let days = samples(t);
                             TaskMc {
                                 id: task.id.clone(),
                                 finish: date_stats(scenario, &a.task_finish[t], horizon),

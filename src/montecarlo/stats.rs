@@ -6,13 +6,31 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-/// Counts of values quantized to `step` (1 for whole days), plus the exact sum.
+/// Counts of values quantized to `step` (1 for whole days) or, with
+/// `step == 0`, to three significant digits (for money and GPU-days, whose
+/// range is wide: the number of bins then stays bounded however many runs
+/// there are); plus the exact sum.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Histogram {
     step: i64,
-    counts: BTreeMap<i64, u64>,
+    counts: Bins,
     sum: i128,
     n: u64,
+}
+
+/// Where the counts live: a map for wide ranges, or one slot per day for
+/// dates (allocated once, so memory does not grow with the runs).
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Bins {
+    Sparse(BTreeMap<i64, u64>),
+    /// Counts of 0..len; values outside are clamped.
+    Dense(Vec<u64>),
+}
+
+impl Default for Bins {
+    fn default() -> Self {
+        Bins::Sparse(BTreeMap::new())
+    }
 }
 
 /// P10, P50, P90 and the mean of a quantity.
@@ -27,6 +45,7 @@ pub struct Summary {
 }
 
 impl Histogram {
+    /// Exact to `step`.
     pub fn new(step: i64) -> Self {
         Histogram {
             step: step.max(1),
@@ -34,21 +53,73 @@ impl Histogram {
         }
     }
 
+    /// Whole days from 0 to `last_day`, one slot each.
+    pub fn days(last_day: u32) -> Self {
+        Histogram {
+            step: 1,
+            counts: Bins::Dense(vec![0; last_day as usize + 1]),
+            ..Default::default()
+        }
+    }
+
+    /// Exact to three significant digits.
+    pub fn relative() -> Self {
+        Histogram {
+            step: 0,
+            ..Default::default()
+        }
+    }
+
+    /// The bin of `value`: rounded half up to the step.
+    fn key(&self, value: i64) -> i64 {
+        let step = if self.step > 0 {
+            self.step
+        } else {
+            significant_step(value)
+        };
+        let down = value.div_euclid(step) * step;
+        if value.rem_euclid(step) * 2 >= step {
+            down.saturating_add(step)
+        } else {
+            down
+        }
+    }
+
     pub fn add(&mut self, value: i64) {
-        let key = value.div_euclid(self.step) * self.step
-            + if value.rem_euclid(self.step) * 2 >= self.step {
-                self.step
-            } else {
-                0
-            };
-        *self.counts.entry(key).or_default() += 1;
+        let key = self.key(value);
+        match &mut self.counts {
+            Bins::Sparse(map) => *map.entry(key).or_default() += 1,
+            Bins::Dense(slots) => {
+                let last = slots.len().saturating_sub(1);
+                if let Some(slot) =
+                    slots.get_mut(usize::try_from(key.max(0)).unwrap_or(last).min(last))
+                {
+                    *slot += 1;
+                }
+            }
+        }
         self.sum += i128::from(value);
         self.n += 1;
     }
 
     pub fn merge(&mut self, other: &Histogram) {
-        for (k, c) in &other.counts {
-            *self.counts.entry(*k).or_default() += c;
+        match (&mut self.counts, &other.counts) {
+            (Bins::Dense(a), Bins::Dense(b)) if a.len() == b.len() => {
+                for (x, y) in a.iter_mut().zip(b) {
+                    *x += y;
+                }
+            }
+            (a, _) => {
+                for (k, c) in other.iter() {
+                    match a {
+                        Bins::Sparse(map) => *map.entry(k).or_default() += c,
+                        Bins::Dense(slots) => {
+                            let last = slots.len().saturating_sub(1);
+                            slots[usize::try_from(k.max(0)).unwrap_or(last).min(last)] += c;
+                        }
+                    }
+                }
+            }
         }
         self.sum += other.sum;
         self.n += other.n;
@@ -66,10 +137,10 @@ impl Histogram {
     pub fn at_rank(&self, r: u64) -> i64 {
         let r = r.clamp(1, self.n.max(1));
         let mut seen = 0;
-        for (k, c) in &self.counts {
+        for (k, c) in self.iter() {
             seen += c;
             if seen >= r {
-                return *k;
+                return k;
             }
         }
         0
@@ -102,8 +173,35 @@ impl Histogram {
 
     /// (value, count) in increasing order: the empirical distribution.
     pub fn iter(&self) -> impl Iterator<Item = (i64, u64)> + '_ {
-        self.counts.iter().map(|(k, c)| (*k, *c))
+        let (sparse, dense) = match &self.counts {
+            Bins::Sparse(map) => (Some(map.iter().map(|(k, c)| (*k, *c))), None),
+            Bins::Dense(slots) => (
+                None,
+                Some(
+                    slots
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, c)| **c > 0)
+                        .map(|(k, c)| (k as i64, *c)),
+                ),
+            ),
+        };
+        sparse
+            .into_iter()
+            .flatten()
+            .chain(dense.into_iter().flatten())
     }
+}
+
+/// The power of ten that keeps three significant digits of `value`.
+fn significant_step(value: i64) -> i64 {
+    let mut step = 1i64;
+    let mut v = value.unsigned_abs();
+    while v >= 1000 {
+        v /= 10;
+        step = step.saturating_mul(10);
+    }
+    step
 }
 
 /// Spearman's rank correlation of paired samples (average ranks for ties).
@@ -178,6 +276,16 @@ mod tests {
         ba.merge(&a);
         assert_eq!(ab, ba);
         assert_eq!(ab, all);
+    }
+
+    #[test]
+    fn relative_bins_keep_three_significant_digits() {
+        let mut h = Histogram::relative();
+        for v in [123_456_789, -987_654, 42, 1_234_499] {
+            h.add(v);
+        }
+        let keys: Vec<i64> = h.iter().map(|(k, _)| k).collect();
+        assert_eq!(keys, vec![-988_000, 42, 1_230_000, 123_000_000]);
     }
 
     #[test]

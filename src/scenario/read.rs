@@ -253,7 +253,7 @@ pub fn number(
             path,
             format!(
                 "{} is out of range: expected {unit} between {min} and {max}",
-                shown(x)
+                shown(node, x)
             ),
             None,
         );
@@ -262,9 +262,12 @@ pub fn number(
     Some(x)
 }
 
-/// A number as a message shows it: `1e308`, not 309 digits.
-fn shown(x: f64) -> String {
-    if x.is_finite() && x.abs() >= 1e15 {
+/// A number as a message shows it: an integer as written, a float `x` as
+/// `1e308`, not 309 digits.
+fn shown(node: &Node, x: f64) -> String {
+    if let Value::Int(i) = node.value {
+        i.to_string()
+    } else if x.is_finite() && x.abs() >= 1e15 {
         format!("{x:e}")
     } else {
         x.to_string()
@@ -280,7 +283,7 @@ pub fn positive(ctx: &mut Ctx, node: &Node, path: &str, max: f64, unit: &str) ->
             path,
             format!(
                 "{} is out of range: expected {unit} greater than 0 and at most {max}",
-                shown(x)
+                shown(node, x)
             ),
             None,
         );
@@ -299,13 +302,14 @@ pub fn integer(
 ) -> Option<u32> {
     let i = match node.value {
         Value::Int(i) => i,
-        // A whole number too large for an integer reads as a float (`1e40`, 40 digits).
-        Value::Float(f) if f.fract() == 0.0 && f.abs() > i128::MAX as f64 => {
+        // A whole number too large for a 64-bit integer reads as a float
+        // (`18446744073709551616`, `1e40`): out of range, not "not whole".
+        Value::Float(f) if f.fract() == 0.0 && (f < min as f64 || f > max as f64) => {
             let range = format!("expected {what} from {min} to {max}");
             ctx.error(
                 node.pos,
                 path,
-                format!("{} is out of range: {range}", shown(f)),
+                format!("{} is out of range: {range}", shown(node, f)),
                 None,
             );
             return None;
