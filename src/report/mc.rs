@@ -2,6 +2,7 @@
 
 use std::fmt::Write;
 
+use super::human::{count, usd};
 use crate::montecarlo::{DateStats, McResult};
 
 pub fn render(r: &McResult) -> String {
@@ -33,9 +34,9 @@ pub fn render(r: &McResult) -> String {
             out,
             "  {:<18} P10 {:<13} P50 {:<13} P90 {}",
             "dark GPU-days",
-            big(d.p10),
-            big(d.p50),
-            big(d.p90)
+            count(d.p10),
+            count(d.p50),
+            count(d.p90)
         );
         let _ = writeln!(
             out,
@@ -119,22 +120,4 @@ pub fn render(r: &McResult) -> String {
         }
     }
     out
-}
-
-fn big(n: i64) -> String {
-    match n.unsigned_abs() {
-        0..=9_999 => n.to_string(),
-        10_000..=999_999 => format!("{:.1} k", n as f64 / 1e3),
-        _ => format!("{:.2} M", n as f64 / 1e6),
-    }
-}
-
-fn usd(x: i64) -> String {
-    let sign = if x < 0 { "-" } else { "" };
-    let v = x.unsigned_abs() as f64;
-    if v >= 1e9 {
-        format!("{sign}${:.2} B", v / 1e9)
-    } else {
-        format!("{sign}${:.1} M", v / 1e6)
-    }
 }

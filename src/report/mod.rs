@@ -4,6 +4,7 @@
 //! that touches the file system, and it replaces files atomically.
 
 pub mod csv;
+pub mod human;
 pub mod mc;
 pub mod summary;
 

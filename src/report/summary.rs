@@ -2,6 +2,7 @@
 
 use std::fmt::Write;
 
+use super::human::{count, usd};
 use crate::timeline::{SiteTimeline, Timeline};
 
 pub fn render(t: &Timeline) -> String {
@@ -62,7 +63,7 @@ fn site(out: &mut String, s: &SiteTimeline, t: &Timeline) {
         let _ = writeln!(
             out,
             "  dark GPU-days  {}  (shell {}, crew {}, power {}, burn-in {}); main reason: {}",
-            big(d.total),
+            count(d.total as i64),
             pct(d.shell),
             pct(d.crew),
             pct(d.power),
@@ -143,26 +144,4 @@ fn year_ends(s: &SiteTimeline, t: &Timeline) -> String {
         parts.push(format!("{year}: {}", drawn.trim_end_matches(".0")));
     }
     parts.join("  ")
-}
-
-/// 1234567 -> "1.23 M"
-fn big(n: u64) -> String {
-    match n {
-        0..=9_999 => n.to_string(),
-        10_000..=999_999 => format!("{:.1} k", n as f64 / 1e3),
-        _ => format!("{:.2} M", n as f64 / 1e6),
-    }
-}
-
-/// Dollars for people: $1.23 B, $45.6 M, $789 k, -$1.20 B.
-fn usd(x: i64) -> String {
-    let sign = if x < 0 { "-" } else { "" };
-    let v = x.unsigned_abs() as f64;
-    let body = match x.unsigned_abs() {
-        0..=999 => format!("{v:.0}"),
-        1_000..=999_999 => format!("{:.0} k", v / 1e3),
-        1_000_000..=999_999_999 => format!("{:.1} M", v / 1e6),
-        _ => format!("{:.2} B", v / 1e9),
-    };
-    format!("{sign}${body}")
 }

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 
 use super::duration::Distribution;
-use super::read::{Ctx, Fields, date, entries, join, number, positive, string};
+use super::read::{Ctx, Fields, date, entries, join, list_of, number, positive, string};
 use super::yaml::{Node, Pos, Value};
 use super::{Day, Site};
 use crate::diagnostic::did_you_mean;
@@ -571,26 +571,7 @@ fn date_distribution(
                     return None;
                 }
             };
-            let Value::Seq(items) = &body.value else {
-                ctx.expected(body, &fpath, &format!("a list of {want} dates"));
-                return None;
-            };
-            if items.len() != want {
-                ctx.error(
-                    body.pos,
-                    &fpath,
-                    format!("expected {want} dates, found {}", items.len()),
-                    None,
-                );
-                return None;
-            }
-            let v: Option<Vec<i64>> = items
-                .iter()
-                .enumerate()
-                .map(|(i, n)| day(ctx, n, &format!("{fpath}[{i}]")))
-                .collect::<Vec<_>>()
-                .into_iter()
-                .collect();
+            let v = list_of(ctx, body, &fpath, want, "dates", day);
             let v = v?;
             if !v.windows(2).all(|w| w[0] <= w[1]) {
                 ctx.error(

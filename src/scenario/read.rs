@@ -438,6 +438,36 @@ pub fn fixed_duration(ctx: &mut Ctx, node: &Node, path: &str) -> Option<Day> {
     }
 }
 
+/// A list of exactly `n` items, each read by `item`; every bad item is reported.
+pub fn list_of<T>(
+    ctx: &mut Ctx,
+    node: &Node,
+    path: &str,
+    n: usize,
+    what: &str,
+    item: impl Fn(&mut Ctx, &Node, &str) -> Option<T>,
+) -> Option<Vec<T>> {
+    let Value::Seq(items) = &node.value else {
+        ctx.expected(node, path, &format!("a list of {n} {what}"));
+        return None;
+    };
+    if items.len() != n {
+        ctx.error(
+            node.pos,
+            path,
+            format!("expected {n} {what}, found {}", items.len()),
+            None,
+        );
+        return None;
+    }
+    let read: Vec<Option<T>> = items
+        .iter()
+        .enumerate()
+        .map(|(i, it)| item(ctx, it, &format!("{path}[{i}]")))
+        .collect();
+    read.into_iter().collect()
+}
+
 /// A duration or a distribution of durations.
 pub fn distribution(ctx: &mut Ctx, node: &Node, path: &str) -> Option<Distribution> {
     const FORMS: [&str; 4] = ["uniform", "triangular", "pert", "lognormal"];
@@ -456,27 +486,7 @@ pub fn distribution(ctx: &mut Ctx, node: &Node, path: &str) -> Option<Distributi
                 _ => "",
             };
             let fpath = join(path, form);
-            let list = |ctx: &mut Ctx, n: usize| -> Option<Vec<f64>> {
-                let Value::Seq(items) = &body.value else {
-                    ctx.expected(body, &fpath, &format!("a list of {n} durations"));
-                    return None;
-                };
-                if items.len() != n {
-                    ctx.error(
-                        body.pos,
-                        &fpath,
-                        format!("expected {n} durations, found {}", items.len()),
-                        None,
-                    );
-                    return None;
-                }
-                let vals: Vec<_> = items
-                    .iter()
-                    .enumerate()
-                    .map(|(i, it)| days(ctx, it, &format!("{fpath}[{i}]")))
-                    .collect();
-                vals.into_iter().collect()
-            };
+            let list = |ctx: &mut Ctx, n: usize| list_of(ctx, body, &fpath, n, "durations", days);
             let ordered = |ctx: &mut Ctx, v: &[f64], names: &str| -> bool {
                 if v.windows(2).all(|w| w[0] <= w[1]) {
                     true
