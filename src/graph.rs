@@ -7,7 +7,7 @@
 //! the end of the site's task network, and tasks with no float form the
 //! critical path.
 
-use petgraph::algo::{tarjan_scc, toposort};
+use petgraph::algo::{kosaraju_scc, toposort};
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
 
@@ -134,7 +134,8 @@ impl TaskGraph {
 /// One cycle per strongly connected component that has one.
 fn find_cycles(graph: &DiGraph<(), Day>) -> Vec<Cycle> {
     let mut cycles = Vec::new();
-    for mut scc in tarjan_scc(graph) {
+    // Kosaraju is iterative in petgraph; Tarjan recurses and overflows the stack on long cycles.
+    for mut scc in kosaraju_scc(graph) {
         scc.sort();
         let first = scc[0];
         let self_loop = graph.contains_edge(first, first);

@@ -197,19 +197,22 @@ fn load(dir: &Path) -> Option<Scenario> {
     match warmshell::load_dir(dir) {
         Ok(s) => Some(s),
         Err(LoadError::Invalid(diags)) => {
-            // Buffered, each file read once, and only the first 100 problems show
-            // their source line (finding a line scans the file): a hostile file
-            // can hold 100,000 problems.
+            // Buffered, and source lines only for the first 100 problems with a
+            // line, each file read once: a hostile file can hold 100,000
+            // problems, and one with no line may be a pipe that never answers.
             use std::io::Write;
             let mut err = std::io::BufWriter::new(std::io::stderr().lock());
             let mut source: Option<(&Path, Option<String>)> = None;
             for (i, d) in diags.iter().enumerate() {
                 let _ = writeln!(err, "error: {d}");
+                if i >= 100 || d.pos.line == 0 {
+                    continue;
+                }
                 if source.as_ref().is_none_or(|(file, _)| *file != d.file) {
                     source = Some((&d.file, std::fs::read_to_string(&d.file).ok()));
                 }
                 let text = source.as_ref().and_then(|(_, text)| text.as_deref());
-                if let Some(snippet) = text.filter(|_| i < 100).and_then(|src| d.snippet(src)) {
+                if let Some(snippet) = text.and_then(|src| d.snippet(src)) {
                     let _ = writeln!(err, "{snippet}");
                 }
             }

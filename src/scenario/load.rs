@@ -217,6 +217,17 @@ fn file_error(diags: &mut Diagnostics, path: &Path, message: String) {
 /// Reads and parses one file, reporting any failure as a diagnostic.
 fn read_yaml(path: &Path, diags: &mut Diagnostics) -> Option<yaml::Node> {
     let bytes = match std::fs::metadata(path) {
+        // A pipe would block the read forever, and a device such as
+        // /dev/zero would never end: only regular files are read.
+        Ok(m) if !m.is_file() => {
+            let what = if m.is_dir() {
+                "is a folder, not a YAML file"
+            } else {
+                "is not a regular file (a device, pipe or socket); expected a YAML file"
+            };
+            file_error(diags, path, what.into());
+            return None;
+        }
         Ok(m) if m.len() > MAX_FILE_BYTES => {
             file_error(
                 diags,
@@ -225,9 +236,26 @@ fn read_yaml(path: &Path, diags: &mut Diagnostics) -> Option<yaml::Node> {
             );
             return None;
         }
-        Ok(_) => std::fs::read(path),
+        // At most the limit, even if the file grows while it is read.
+        Ok(_) => std::fs::File::open(path).and_then(|f| {
+            use std::io::Read;
+            let mut bytes = Vec::new();
+            f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
+            Ok(bytes)
+        }),
         Err(e) => Err(e),
     };
+    if bytes
+        .as_ref()
+        .is_ok_and(|b| b.len() as u64 > MAX_FILE_BYTES)
+    {
+        file_error(
+            diags,
+            path,
+            format!("file is over the limit of {MAX_FILE_BYTES} bytes"),
+        );
+        return None;
+    }
     let bytes = match bytes {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {

@@ -141,9 +141,9 @@ pub struct SyntaxError {
 }
 
 /// The most YAML nodes (keys, values, lists and mappings, counting every
-/// use of an alias) read from one file. Parsing costs about 2 µs and 200
-/// bytes per node, so this bounds one file to well under a second and
-/// 100 MB; a one-line-per-task site reaches it at about 35,000 tasks.
+/// use of an alias) read from one file. Reading costs about 1.5 µs and 200
+/// bytes per node, so this bounds one file to about 0.4 s and 60 MB; a site
+/// written one task per line (7 nodes) reaches it at about 35,000 tasks.
 pub const MAX_NODES: usize = 250_000;
 /// The deepest nesting of lists and mappings in one file (site files need 6).
 pub const MAX_DEPTH: usize = 64;
