@@ -486,21 +486,24 @@ pub fn run(
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.threads.max(1))
         .build()?;
-    // Fixed chunks of runs, one aggregate each: few allocations, and the
-    // split does not matter to the result (merging adds integers).
+    // Chunks of runs folded into one aggregate per worker task: few
+    // aggregates alive at once, and the split does not matter to the result
+    // (merging adds integers).
     let chunks = options.runs.div_ceil(RUNS_PER_CHUNK);
     let agg = pool.install(|| {
         (0..chunks)
             .into_par_iter()
-            .map(|c| {
-                let mut agg = Aggregate::new(scenario);
-                let end = ((c + 1) * RUNS_PER_CHUNK).min(options.runs);
-                for run in c * RUNS_PER_CHUNK..end {
-                    plan.run(run, &mut agg);
-                    progress();
-                }
-                agg
-            })
+            .fold(
+                || Aggregate::new(scenario),
+                |mut agg, c| {
+                    let end = ((c + 1) * RUNS_PER_CHUNK).min(options.runs);
+                    for run in c * RUNS_PER_CHUNK..end {
+                        plan.run(run, &mut agg);
+                        progress();
+                    }
+                    agg
+                },
+            )
             .reduce_with(Aggregate::merge)
     });
     let agg = agg.unwrap_or_else(|| Aggregate::new(scenario));
