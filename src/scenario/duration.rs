@@ -52,11 +52,6 @@ impl Distribution {
     pub fn point(&self) -> u32 {
         whole_days(self.point_days())
     }
-
-    /// True when the duration can vary between Monte Carlo runs.
-    pub fn is_uncertain(&self) -> bool {
-        !matches!(self, Distribution::Fixed(_))
-    }
 }
 
 /// Rounds a (validated, non-negative, bounded) day count to whole days, halves up.
