@@ -168,6 +168,8 @@ struct PriceSums {
     daily: Vec<(f64, f64)>,
     scarce: Vec<f64>,
     commodity: Vec<f64>,
+    /// Of scarce − commodity (never negative, so its spans never are).
+    premium: Vec<f64>,
     scarce_discounted: Vec<f64>,
     commodity_discounted: Vec<f64>,
 }
@@ -186,6 +188,7 @@ impl PriceSums {
         PriceSums {
             scarce: prefix(&|d| daily[d].0),
             commodity: prefix(&|d| daily[d].1),
+            premium: prefix(&|d| (daily[d].0 - daily[d].1).max(0.0)),
             scarce_discounted: prefix(&|d| daily[d].0 * discount[d]),
             commodity_discounted: prefix(&|d| daily[d].1 * discount[d]),
             daily,
@@ -550,7 +553,7 @@ impl OrderContext<'_> {
         let money = Money {
             revenue: earning * hours * rate_days,
             premium: if scarce {
-                earning * hours * (rate_days - (p.commodity[y] - p.commodity[x]))
+                earning * hours * (p.premium[y] - p.premium[x])
             } else {
                 0.0
             },
@@ -719,5 +722,30 @@ impl Months {
             .iter()
             .copied()
             .filter(move |&d| d > from && d < until)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Regression: premium over a span was computed as a difference of two
+    /// prefix-sum differences, which rounding could leave a few nano-dollars
+    /// below zero (found by `hall_ready_earlier_never_lowers_revenue...`).
+    #[test]
+    fn premium_over_any_span_is_never_negative() {
+        let daily: Vec<(f64, f64)> = (0..3000)
+            .map(|d| {
+                let scarce = 1.65 + 2.15 * 0.999_f64.powi(d);
+                (scarce, (scarce * 0.7).max(1.65))
+            })
+            .collect();
+        let discount = vec![1.0; daily.len()];
+        let p = PriceSums::new(daily, &discount);
+        for x in (0..3000).step_by(7) {
+            for y in (x..=3000).step_by(13) {
+                assert!(p.premium[y] - p.premium[x] >= 0.0, "span {x}..{y}");
+            }
+        }
     }
 }
