@@ -584,3 +584,40 @@ fn criticality_tie_goes_to_power() {
     assert_eq!(task(site, "grid").criticality, 1.0, "power task");
     assert_eq!(task(site, "shell").criticality, 0.0, "hall task");
 }
+
+/// `map_runs` hands out the very runs `mc` aggregates: the nearest-rank P10,
+/// P50 and P90 of the first power-on it yields are mc.json's, and the runs
+/// come back in run order whatever the thread count.
+#[test]
+fn map_runs_yields_the_runs_mc_aggregates() {
+    let scenario = warmshell::load_dir(Path::new("sites")).expect("the default scenario loads");
+    let n = 120;
+    let first_power_on = |threads| {
+        montecarlo::map_runs(&scenario, SEED, 0..n, threads, |r| {
+            let first = r.sites[0]
+                .orders
+                .iter()
+                .filter_map(|o| o.first_power_on)
+                .min();
+            (r.run, first)
+        })
+        .expect("thread pool")
+    };
+    let one = first_power_on(1);
+    assert_eq!(one, first_power_on(2));
+    assert!(one.iter().map(|(run, _)| *run).eq(0..n));
+
+    let mut days: Vec<i64> = one
+        .iter()
+        .map(|(_, d)| i64::from(d.expect("powers on by the horizon")))
+        .collect();
+    days.sort_unstable();
+    let rank = |q: f64| days[(q * n as f64).ceil() as usize - 1];
+    let site = &mc(&scenario, n, SEED, 2).sites[0];
+    let date = |d: i64| Some((scenario.start + chrono::Duration::days(d)).to_string());
+    let stats = &site.first_power_on;
+    assert_eq!(
+        (&stats.p10, &stats.p50, &stats.p90),
+        (&date(rank(0.1)), &date(rank(0.5)), &date(rank(0.9)))
+    );
+}

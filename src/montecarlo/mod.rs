@@ -8,6 +8,7 @@
 //! power-on (for rank correlations). So memory does not grow with N, and the
 //! result is the same bytes for any thread count. Method: docs/montecarlo.md.
 
+pub mod per_run;
 pub mod sample;
 pub mod stats;
 
@@ -22,6 +23,7 @@ use crate::graph::TaskGraph;
 use crate::scenario::duration::whole_days;
 use crate::scenario::market::RivalBuild;
 use crate::scenario::{Day, Scenario, Site, Trigger};
+pub use per_run::{SampledRun, map_runs};
 use sample::{Sampler, Stream, stream_key};
 use stats::{Histogram, Summary, spearman};
 
@@ -306,9 +308,9 @@ impl<'a> Plan<'a> {
         }
     }
 
-    fn run(&self, run: u64, agg: &mut Aggregate) {
+    /// Samples run `run` and simulates it: every site's draw and engine run, and the money.
+    fn sample(&self, run: u64) -> SampledRun {
         let sc = self.scenario;
-        let horizon = sc.horizon_day();
         let group_z: Vec<f64> = self
             .groups
             .iter()
@@ -343,7 +345,24 @@ impl<'a> Plan<'a> {
                 }
             })
             .collect();
-        let money = self.prepared.evaluate(sc, &runs, &rival_draws, false);
+        let economics = self.prepared.evaluate(sc, &runs, &rival_draws, false);
+        SampledRun {
+            run,
+            draws,
+            sites: runs,
+            economics,
+        }
+    }
+
+    fn run(&self, run: u64, agg: &mut Aggregate) {
+        let sc = self.scenario;
+        let horizon = sc.horizon_day();
+        let SampledRun {
+            draws,
+            sites: runs,
+            economics: money,
+            ..
+        } = self.sample(run);
 
         let never = horizon + 1;
         let mut sens = Vec::new();
