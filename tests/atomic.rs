@@ -1,15 +1,15 @@
 //! Atomic outputs (issue 6), through the binary. A run killed at any moment
-//! leaves each output file, under its final name, either as it was or as
-//! the new run writes it, never partly written. Temporary files never carry
-//! a final name. A run that fails validation leaves the previous outputs
-//! untouched.
+//! leaves the output folder's files, under their final names, either all as
+//! they were or all as the new run writes them: never a mix, never partly
+//! written. Temporary files never carry a final name. A run that fails
+//! validation leaves the previous outputs untouched.
 //!
-//! Each output file is replaced atomically (written in full to a temporary
-//! `.warmshell-*.tmp` beside it, synced, then renamed over it). The set of
-//! files is not replaced at once: a run killed between two renames leaves
-//! some files old and some new, each one whole. A kill can also leave
-//! temporary files behind; the next run into the same folder removes the
-//! ones more than an hour old.
+//! The output folder is replaced as a set (staged beside it as a
+//! `.warmshell-*.tmp` folder, synced, then swapped with it in one rename);
+//! the events file, which may live anywhere, is replaced on its own
+//! (written to a temporary `.warmshell-*.tmp` beside it, then renamed). A
+//! kill can leave temporary files or folders behind; the next run beside
+//! them removes the ones more than an hour old.
 
 #![cfg(unix)]
 
@@ -121,11 +121,15 @@ impl Target {
         wait(&mut child).code()
     }
 
-    /// The files under final names, and the number of temporary files.
-    /// Anything else in the two folders fails the test.
+    /// The files under final names, and the number of temporary files and
+    /// folders (in the two folders and beside the output folder). Anything
+    /// else in the two folders fails the test.
     fn read(&self) -> (Outputs, usize) {
         let mut outputs = Outputs::new();
-        let mut temporary = 0;
+        let mut temporary = fs::read_dir(&self.dir)
+            .unwrap()
+            .filter(|e| is_temporary(&e.as_ref().unwrap().file_name().to_string_lossy()))
+            .count();
         for (folder, prefix) in [(self.out(), "out/"), (self.dir.join("ev"), "")] {
             let Ok(listing) = fs::read_dir(&folder) else {
                 continue;
@@ -177,10 +181,20 @@ fn complete(scenario: &Path, dir: PathBuf) -> (Outputs, Duration) {
     (outputs, took)
 }
 
+/// The output folder's part of `outputs`.
+fn folder(outputs: &Outputs) -> Outputs {
+    outputs
+        .iter()
+        .filter(|(name, _)| name.starts_with("out/"))
+        .map(|(name, bytes)| (name.clone(), bytes.clone()))
+        .collect()
+}
+
 /// Kills runs at delays spread over a whole run, alternating two scenarios,
-/// and checks after each kill that every output is whole.
+/// and checks after each kill that every output is whole and that the
+/// output folder holds one run's set of files.
 #[test]
-fn a_killed_run_leaves_each_output_whole() {
+fn a_killed_run_leaves_each_output_whole_and_the_folder_one_set() {
     let scenarios = Scenarios::new();
     let tmp = scenarios.tmp.path();
     let (a, took_a) = complete(&scenarios.a(), tmp.join("ref-a"));
@@ -240,6 +254,12 @@ fn a_killed_run_leaves_each_output_whole() {
                 bytes.len()
             );
         }
+        let (before, after) = (folder(&state), folder(new));
+        assert!(
+            folder(&now) == before || folder(&now) == after,
+            "kill {i} after {delay:?}: the output folder mixes the previous run's files \
+             with the new run's"
+        );
         if now == state {
             unchanged += 1;
         } else if &now == new {
@@ -258,7 +278,7 @@ fn a_killed_run_leaves_each_output_whole() {
     }
     println!(
         "{KILLS} kills over 0..{span:?}: {unchanged} left every output as it was, \
-         {mixed} stopped between renames (some files old, some new, each whole), \
+         {mixed} had swapped the output folder but not yet the events file, \
          {replaced} had replaced every output, {finished} finished before the kill; \
          {with_temporary} left new temporary files"
     );
@@ -286,6 +306,14 @@ fn stale_temporary_files_are_removed_by_the_next_run() {
     let stale_ev = make(target.dir.join("ev/.warmshell-stale.tmp"), two_hours_ago);
     let fresh = make(target.out().join(".warmshell-fresh.tmp"), SystemTime::now());
     let not_ours = make(target.out().join("notes.tmp"), two_hours_ago);
+    // A staging folder left beside --out by a run killed after its swap.
+    let stale_staging = target.dir.join(".warmshell-staging.tmp");
+    fs::create_dir(&stale_staging).unwrap();
+    make(stale_staging.join("timeline.json"), two_hours_ago);
+    fs::File::open(&stale_staging)
+        .unwrap()
+        .set_modified(two_hours_ago)
+        .unwrap();
 
     assert_eq!(target.run(&sites()), Some(0));
     assert!(
@@ -295,6 +323,10 @@ fn stale_temporary_files_are_removed_by_the_next_run() {
     assert!(
         !stale_ev.exists(),
         "a stale temporary file beside --events is removed"
+    );
+    assert!(
+        !stale_staging.exists(),
+        "a stale staging folder beside --out is removed"
     );
     assert!(fresh.exists(), "a fresh temporary file is kept");
     assert!(not_ours.exists(), "other files are kept");

@@ -1,17 +1,19 @@
 //! Turning a [`Timeline`] into what people read and tools import.
 //!
-//! Renderers are pure (timeline in, bytes out); [`write`] is the only place
-//! that touches the file system, and it replaces files atomically.
+//! Renderers are pure (timeline in, bytes out); [`write`] and [`write_file`]
+//! are the only places that touch the file system: they replace an output
+//! folder's files as one set, and a single file atomically.
 
 pub mod csv;
 pub mod human;
 pub mod mc;
 pub mod summary;
+mod write;
 
 use std::io;
-use std::path::Path;
 
 use crate::timeline::Timeline;
+pub use write::{write, write_file};
 
 /// One output file: its name within the output folder, and its bytes.
 pub struct Artifact {
@@ -55,77 +57,4 @@ pub fn events_jsonl(timeline: &Timeline) -> Result<Vec<u8>, io::Error> {
         }
     }
     Ok(out)
-}
-
-/// Writes each artifact into `dir` (created if needed) atomically: a file is
-/// either its old contents or its new contents, never partly written.
-pub fn write(dir: &Path, artifacts: &[Artifact]) -> io::Result<()> {
-    std::fs::create_dir_all(dir)?;
-    remove_stale(dir);
-    let mut staged = Vec::with_capacity(artifacts.len());
-    for a in artifacts {
-        staged.push((stage(dir, &a.bytes)?, dir.join(&a.name)));
-    }
-    // Everything is on disk under temporary names; now give them their names.
-    for (tmp, path) in staged {
-        tmp.persist(&path).map_err(|e| e.error)?;
-    }
-    Ok(())
-}
-
-/// Writes `bytes` to a temporary file beside `target` and renames it over `target`.
-pub fn write_file(target: &Path, bytes: &[u8]) -> io::Result<()> {
-    let dir = match target.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    remove_stale(dir);
-    stage(dir, bytes)?.persist(target).map_err(|e| e.error)?;
-    Ok(())
-}
-
-/// Temporary files are named `.warmshell-*.tmp`; a run killed while writing
-/// leaves them behind (never under a final name). The next write into the
-/// same folder removes those more than an hour old: old enough that no run
-/// still writing can own them.
-const TMP_PREFIX: &str = ".warmshell-";
-const TMP_SUFFIX: &str = ".tmp";
-const STALE_AFTER: std::time::Duration = std::time::Duration::from_secs(3600);
-
-fn remove_stale(dir: &Path) {
-    let Ok(listing) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in listing.flatten() {
-        let name = entry.file_name();
-        let name = name.to_string_lossy();
-        let ours = name.starts_with(TMP_PREFIX) && name.ends_with(TMP_SUFFIX);
-        let stale = || {
-            entry
-                .metadata()
-                .ok()
-                .filter(std::fs::Metadata::is_file)
-                .and_then(|m| m.modified().ok())
-                .and_then(|t| t.elapsed().ok())
-                .is_some_and(|age| age > STALE_AFTER)
-        };
-        if ours && stale() {
-            // Best effort: a file we cannot remove does no harm.
-            let _ = std::fs::remove_file(entry.path());
-        }
-    }
-}
-
-fn stage(dir: &Path, bytes: &[u8]) -> io::Result<tempfile::NamedTempFile> {
-    use std::io::Write;
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(TMP_PREFIX).suffix(TMP_SUFFIX);
-    // Outputs get the permissions of any new file (0666 less the umask), not
-    // the temporary file's private 0600, which the rename would keep.
-    #[cfg(unix)]
-    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
-    let mut tmp = builder.tempfile_in(dir)?;
-    tmp.write_all(bytes)?;
-    tmp.as_file().sync_all()?;
-    Ok(tmp)
 }
