@@ -57,7 +57,8 @@ fn site_tail(last: &str) -> String {
 }
 
 /// A run longer than this is a hang: the child is killed and the test fails.
-const WATCHDOG: Duration = Duration::from_secs(10);
+/// Generous: a loaded machine runs the debug build several times slower.
+const WATCHDOG: Duration = Duration::from_secs(60);
 
 /// `text` with `from` replaced by `to`; `from` must occur exactly once.
 fn replace_once(text: &str, from: &str, to: &str) -> String {
@@ -1044,4 +1045,29 @@ fn measure() {
         let exit = field("Exit status:");
         println!("| {name} | {exit} | {seconds:.2} | {:.0} |", kb / 1024.0);
     }
+}
+
+#[test]
+fn a_folder_of_more_than_20000_site_files_is_refused_before_reading() {
+    let case = Case::new();
+    for i in 0..=warmshell::scenario::load::MAX_SITE_FILES {
+        fs::write(case.dir().join(format!("site-{i:05}.yaml")), "").unwrap();
+    }
+    case.check()
+        .error_about(&case.dir(), "site files; the limit is 20000")
+        .problems(1);
+}
+
+#[test]
+fn site_files_of_more_than_256_mib_in_all_are_refused_before_reading() {
+    // Sparse files: their size is what counts, and nothing is read.
+    let case = Case::new();
+    let each = warmshell::scenario::load::MAX_FILE_BYTES;
+    for i in 0..=warmshell::scenario::load::MAX_SCENARIO_BYTES / each {
+        let file = fs::File::create(case.dir().join(format!("site-{i:02}.yaml"))).unwrap();
+        file.set_len(each).unwrap();
+    }
+    case.check()
+        .error_about(&case.dir(), "bytes in all; the limit is 268435456")
+        .problems(1);
 }

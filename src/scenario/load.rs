@@ -15,6 +15,10 @@ use crate::diagnostic::{Diagnostic, Diagnostics};
 /// The largest site or scenario file accepted; far beyond any real site.
 pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 /// The file that holds the clock (and later the market).
+/// Bounds on a whole scenario folder, so that memory stays bounded however
+/// many files it holds: about 40 times a 1,000-site generated portfolio.
+pub const MAX_SITE_FILES: usize = 20_000;
+pub const MAX_SCENARIO_BYTES: u64 = 256 * 1024 * 1024;
 pub const SCENARIO_FILE: &str = "scenario.yaml";
 
 /// Why a scenario could not be loaded. Every variant is the planner's to fix.
@@ -93,6 +97,11 @@ pub fn load_dir(dir: &Path) -> Result<Scenario, LoadError> {
             continue;
         }
         site_files.push((stem, path));
+    }
+
+    if let Some(message) = too_large(&site_files) {
+        file_error(&mut diags, dir, message);
+        return Err(LoadError::Invalid(diags));
     }
 
     let root = read_yaml(&scenario_path, &mut diags);
@@ -215,6 +224,28 @@ fn file_error(diags: &mut Diagnostics, path: &Path, message: String) {
 }
 
 /// Reads and parses one file, reporting any failure as a diagnostic.
+/// Why the folder's site files are too many or too large to load, if they are.
+fn too_large(site_files: &[(String, PathBuf)]) -> Option<String> {
+    let help = "split the portfolio into several scenario folders";
+    if site_files.len() > MAX_SITE_FILES {
+        return Some(format!(
+            "the folder holds {} site files; the limit is {MAX_SITE_FILES}: {help}",
+            site_files.len()
+        ));
+    }
+    let bytes: u64 = site_files
+        .iter()
+        .filter_map(|(_, path)| std::fs::metadata(path).ok())
+        .filter(std::fs::Metadata::is_file)
+        .map(|m| m.len())
+        .sum();
+    (bytes > MAX_SCENARIO_BYTES).then(|| {
+        format!(
+            "the site files hold {bytes} bytes in all; the limit is {MAX_SCENARIO_BYTES}: {help}"
+        )
+    })
+}
+
 fn read_yaml(path: &Path, diags: &mut Diagnostics) -> Option<yaml::Node> {
     let bytes = match std::fs::metadata(path) {
         // A pipe would block the read forever, and a device such as
