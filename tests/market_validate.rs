@@ -6,11 +6,14 @@
 //!
 //! Each test starts from [`MARKET_SCENARIO`] (every market section filled in)
 //! with [`VALID_SITE`] as our site and as a rival's site file, and changes one
-//! thing. The builder and checks are those of tests/validate.rs.
+//! thing. The builder and checks are shared with tests/validate.rs (tests/support).
+
+mod support;
 
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
+
+use support::{Scenario, VALID_SITE, valid_site_with, warmshell};
 
 /// A scenario.yaml using every market section. Line numbers, for counting
 /// expected locations:
@@ -75,381 +78,16 @@ fn market_with(from: &str, to: &str) -> String {
     MARKET_SCENARIO.replacen(from, to, 1)
 }
 
-/// A small valid site. Line numbers, for counting expected locations:
-///
-/// ```text
-///  1 name          11 shell-1.after   21 halls           31 grid.until     41 racks_per_week
-///  2 pue           12 shell-1.risks   22   hall-1        33 orders         43 install
-///  4 tasks         13   - lawsuit     23     it_mw       34   gb300-a      44   crews
-///  5   land        14   energize      24     ready       35     generation 45   days_per_rack
-///  6     kind      15     kind        26 power           36     racks      46   burn_in
-///  7     duration  16     duration    27   grid          37     rack_kw
-///  8   shell-1     17     after       28     mw          38     gpus_per_rack
-///  9     kind      18       - {land}  29     from        39     ordered
-/// 10     duration  19     not_before  30     lag         40     lead_time
-/// ```
-const VALID_SITE: &str = r#"name: Test campus
-pue: 1.25
-
-tasks:
-  land:
-    kind: permitting
-    duration: 60d
-  shell-1:
-    kind: construction
-    duration: { triangular: [3mo, 6mo, 12mo] }
-    after: [land]
-    risks:
-      - { name: lawsuit, probability: 0.2, delay: 30d }
-  energize:
-    kind: interconnection
-    duration: 9mo
-    after:
-      - { task: land, lag: 30d }
-    not_before: 2025-06-01
-
-halls:
-  hall-1:
-    it_mw: 10
-    ready: shell-1
-
-power:
-  grid:
-    mw: 12
-    from: energize
-    lag: 7d
-    until: 2031-01-01
-
-orders:
-  gb300-a:
-    generation: GB300
-    racks: 20
-    rack_kw: 135
-    gpus_per_rack: 72
-    ordered: 2025-03-01
-    lead_time: 6mo
-    racks_per_week: 5
-
-install:
-  crews: 2
-  days_per_rack: 2
-  burn_in: 14d
-"#;
-
-/// `VALID_SITE` with `from` replaced by `to`; the text must occur exactly once,
-/// so that a test never silently changes nothing (or too much).
-fn valid_site_with(from: &str, to: &str) -> String {
-    assert_eq!(
-        VALID_SITE.matches(from).count(),
-        1,
-        "`{from}` must occur once in VALID_SITE"
-    );
-    VALID_SITE.replacen(from, to, 1)
+/// A scenario with [`MARKET_SCENARIO`] and no sites.
+fn market_only() -> Scenario {
+    Scenario::new().scenario_yaml(MARKET_SCENARIO)
 }
 
-/// A scenario folder to be written into a temporary directory.
-struct Scenario {
-    /// Site (and other) files: name (a path within the folder) and contents.
-    files: Vec<(String, Vec<u8>)>,
-    scenario_yaml: String,
-}
-
-impl Scenario {
-    /// `scenario.yaml` and no sites.
-    fn new() -> Self {
-        Scenario {
-            files: Vec::new(),
-            scenario_yaml: MARKET_SCENARIO.to_owned(),
-        }
-    }
-
-    /// [`MARKET_SCENARIO`], our site `a` and the rival's site file, all valid.
-    fn market() -> Self {
-        Scenario::new()
-            .site("a", VALID_SITE)
-            .file(RIVAL_FILE, VALID_SITE)
-    }
-
-    /// Adds the site file `<id>.yaml`.
-    fn site(self, id: &str, text: impl Into<String>) -> Self {
-        self.file(&format!("{id}.yaml"), text.into().into_bytes())
-    }
-
-    /// Adds any file, byte for byte.
-    fn file(mut self, name: &str, bytes: impl Into<Vec<u8>>) -> Self {
-        self.files.push((name.to_owned(), bytes.into()));
-        self
-    }
-
-    fn scenario_yaml(mut self, text: &str) -> Self {
-        self.scenario_yaml = text.to_owned();
-        self
-    }
-
-    /// Writes the folder `<tmp>/scenario`, leaving `<tmp>` free for outputs.
-    fn write(&self) -> (tempfile::TempDir, PathBuf) {
-        let tmp = tempfile::tempdir().expect("tempdir");
-        let dir = tmp.path().join("scenario");
-        fs::create_dir(&dir).expect("create scenario folder");
-        fs::write(dir.join("scenario.yaml"), &self.scenario_yaml).expect("write scenario.yaml");
-        for (name, bytes) in &self.files {
-            let path = dir.join(name);
-            if let Some(parent) = path.parent() {
-                fs::create_dir_all(parent).expect("create a subfolder");
-            }
-            fs::write(path, bytes).expect("write site file");
-        }
-        (tmp, dir)
-    }
-
-    fn sources(&self, dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-        let mut out: Vec<_> = self
-            .files
-            .iter()
-            .map(|(n, b)| (dir.join(n), b.clone()))
-            .collect();
-        out.push((
-            dir.join("scenario.yaml"),
-            self.scenario_yaml.clone().into_bytes(),
-        ));
-        out
-    }
-
-    /// `warmshell validate DIR`.
-    fn validate(&self) -> Outcome {
-        let (tmp, dir) = self.write();
-        let output = warmshell(&[Path::new("validate"), &dir]);
-        Outcome::new(output, tmp, self.sources(&dir), dir)
-    }
-
-    /// `warmshell run DIR --out OUT --events EVENTS`; asserts that neither is written.
-    fn run_writes_nothing(&self) -> Outcome {
-        let (tmp, dir) = self.write();
-        let out = tmp.path().join("out");
-        let events = tmp.path().join("events.jsonl");
-        let output = warmshell(&[
-            Path::new("run"),
-            &dir,
-            Path::new("--out"),
-            &out,
-            Path::new("--events"),
-            &events,
-        ]);
-        let outcome = Outcome::new(output, tmp, self.sources(&dir), dir);
-        outcome.assert_invalid();
-        assert!(
-            !out.exists(),
-            "`run` created {} for an invalid scenario",
-            out.display()
-        );
-        assert!(
-            !events.exists(),
-            "`run` created {} for an invalid scenario",
-            events.display()
-        );
-        outcome
-    }
-}
-
-fn warmshell(args: &[&Path]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_warmshell"))
-        .args(args)
-        .env_remove("RUST_LOG")
-        .output()
-        .expect("run warmshell")
-}
-
-/// One `error:` block of stderr.
-#[derive(Debug, Clone)]
-struct Report {
-    header: String,
-    help: Option<String>,
-    snippet: Vec<String>,
-    /// The line the test's own text has at the reported location.
-    source_line: Option<String>,
-    column: usize,
-}
-
-impl Report {
-    fn help_contains(&self, text: &str) -> &Self {
-        let help = self
-            .help
-            .as_deref()
-            .unwrap_or_else(|| panic!("no help for `{}`", self.header));
-        assert!(
-            help.contains(text),
-            "help of `{}` is `{help}`, expected it to contain `{text}`",
-            self.header
-        );
-        self
-    }
-
-    /// The reported column of the test's text starts with `token`.
-    fn points_at(&self, token: &str) -> &Self {
-        let line = self
-            .source_line
-            .as_deref()
-            .unwrap_or_else(|| panic!("`{}` has no source line", self.header));
-        let at: String = line.chars().skip(self.column - 1).collect();
-        assert!(
-            at.starts_with(token),
-            "`{}` points at `{at}` in `{line}`, expected `{token}`",
-            self.header
-        );
-        self
-    }
-}
-
-struct Outcome {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-    dir: PathBuf,
-    sources: Vec<(PathBuf, Vec<u8>)>,
-    _tmp: tempfile::TempDir,
-}
-
-impl Outcome {
-    fn new(
-        output: std::process::Output,
-        tmp: tempfile::TempDir,
-        sources: Vec<(PathBuf, Vec<u8>)>,
-        dir: PathBuf,
-    ) -> Self {
-        Outcome {
-            code: output.status.code(),
-            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-            dir,
-            sources,
-            _tmp: tmp,
-        }
-    }
-
-    fn path(&self, file: &str) -> String {
-        self.dir.join(file).display().to_string()
-    }
-
-    /// Exit code 2, nothing on stdout, no panic.
-    fn assert_invalid(&self) -> &Self {
-        assert_eq!(
-            self.code,
-            Some(2),
-            "expected exit code 2; stderr:\n{}",
-            self.stderr
-        );
-        assert_eq!(self.stdout, "", "nothing on stdout for an invalid scenario");
-        assert!(!self.stderr.contains("panicked"), "panic:\n{}", self.stderr);
-        self
-    }
-
-    fn reports(&self) -> Vec<Report> {
-        let mut reports: Vec<Report> = Vec::new();
-        for line in self.stderr.lines() {
-            if let Some(header) = line.strip_prefix("error: ") {
-                reports.push(Report {
-                    header: header.to_owned(),
-                    help: None,
-                    snippet: vec![],
-                    source_line: None,
-                    column: 1,
-                });
-            } else if let (Some(help), Some(r)) =
-                (line.strip_prefix("  help: "), reports.last_mut())
-            {
-                r.help = Some(help.to_owned());
-            } else if line.ends_with("found; nothing was written") {
-                break;
-            } else if let Some(r) = reports.last_mut() {
-                r.snippet.push(line.to_owned());
-            } else {
-                panic!(
-                    "unexpected line before the first error: `{line}`\n{}",
-                    self.stderr
-                );
-            }
-        }
-        reports
-    }
-
-    /// Exactly `n` errors, and the closing line counts them.
-    fn assert_problems(&self, n: usize) -> &Self {
-        self.assert_invalid();
-        assert_eq!(
-            self.reports().len(),
-            n,
-            "expected {n} errors; stderr:\n{}",
-            self.stderr
-        );
-        let closing = format!(
-            "{n} problem{} found; nothing was written",
-            if n == 1 { "" } else { "s" }
-        );
-        assert_eq!(
-            self.stderr.lines().last(),
-            Some(closing.as_str()),
-            "stderr:\n{}",
-            self.stderr
-        );
-        self
-    }
-
-    /// The error located at `file:line:col` on `field` whose message contains
-    /// `message`; also checks the printed snippet against the test's own text.
-    fn assert_error_at(
-        &self,
-        file: &str,
-        line: usize,
-        col: usize,
-        field: &str,
-        message: &str,
-    ) -> Report {
-        self.assert_invalid();
-        let prefix = format!("{}:{line}:{col}: ", self.path(file));
-        let body = if field.is_empty() {
-            String::new()
-        } else {
-            format!("{field}: ")
-        };
-        let found = self.reports().into_iter().find(|r| {
-            r.header
-                .strip_prefix(&prefix)
-                .is_some_and(|rest| rest.starts_with(&body) && rest[body.len()..].contains(message))
-        });
-        let Some(mut report) = found else {
-            panic!(
-                "no error `{prefix}{body}...{message}...`; stderr:\n{}",
-                self.stderr
-            );
-        };
-        let source = self
-            .sources
-            .iter()
-            .find(|(p, _)| *p == self.dir.join(file))
-            .map(|(_, b)| b);
-        let text = source.and_then(|b| std::str::from_utf8(b).ok());
-        report.source_line = text
-            .and_then(|t| t.lines().nth(line - 1))
-            .map(str::to_owned);
-        report.column = col;
-        if let Some(src) = &report.source_line {
-            let gutter = line.to_string();
-            let caret = format!("{} | {}^", " ".repeat(gutter.len()), " ".repeat(col - 1));
-            assert_eq!(
-                report.snippet,
-                vec![format!("{gutter} | {src}"), caret],
-                "snippet of `{}`",
-                report.header
-            );
-        } else if text.is_some() {
-            assert!(
-                report.snippet.is_empty(),
-                "snippet beyond the end of the file: {:?}",
-                report.snippet
-            );
-        }
-        report
-    }
+/// [`MARKET_SCENARIO`], our site `a` and the rival's site file, all valid.
+fn market() -> Scenario {
+    market_only()
+        .site("a", VALID_SITE)
+        .file(RIVAL_FILE, VALID_SITE)
 }
 
 // ---------------------------------------------------------------------------
@@ -457,7 +95,7 @@ impl Outcome {
 
 #[test]
 fn the_market_scenario_validates_and_runs_with_both_rivals() {
-    let s = Scenario::market();
+    let s = market();
     let v = s.validate();
     assert_eq!(v.code, Some(0), "stderr:\n{}", v.stderr);
 
@@ -481,7 +119,7 @@ fn the_market_scenario_validates_and_runs_with_both_rivals() {
 
 #[test]
 fn an_order_may_use_a_generation_defined_in_scenario_yaml() {
-    let r = Scenario::market()
+    let r = market()
         .site(
             "b",
             valid_site_with("generation: GB300", "generation: MI355X"),
@@ -495,7 +133,7 @@ fn an_order_may_use_a_generation_defined_in_scenario_yaml() {
 
 #[test]
 fn unknown_generation_in_an_order_suggests_the_nearest_name() {
-    let r = Scenario::new()
+    let r = market_only()
         .site(
             "a",
             valid_site_with("generation: GB300", "generation: GB30"),
@@ -516,7 +154,7 @@ fn unknown_generation_in_an_order_suggests_the_nearest_name() {
 
 #[test]
 fn unknown_generation_with_no_near_name_lists_every_known_one() {
-    let r = Scenario::new()
+    let r = market_only()
         .site(
             "a",
             valid_site_with("generation: GB300", "generation: Blackwell"),
@@ -538,7 +176,7 @@ fn unknown_generation_with_no_near_name_lists_every_known_one() {
 
 #[test]
 fn unknown_generation_of_a_rival_suggests_the_nearest_name() {
-    let r = Scenario::market()
+    let r = market()
         .scenario_yaml(&market_with(
             "    generation: GB300\n    mw: 200",
             "    generation: Rubn\n    mw: 200",
@@ -561,7 +199,7 @@ fn unknown_generation_of_a_rival_suggests_the_nearest_name() {
 
 #[test]
 fn unknown_field_in_pricing_suggests_the_nearest_name() {
-    let r = Scenario::market()
+    let r = market()
         .scenario_yaml(&market_with("  utilization: 0.8", "  utilisation: 0.8"))
         .validate();
     r.assert_problems(1);
@@ -578,7 +216,7 @@ fn unknown_field_in_pricing_suggests_the_nearest_name() {
 
 #[test]
 fn unknown_field_in_finance_suggests_the_nearest_name() {
-    let r = Scenario::market()
+    let r = market()
         .scenario_yaml(&market_with("  discount_rate: 0.10", "  discount: 0.10"))
         .validate();
     r.assert_problems(1);
@@ -595,7 +233,7 @@ fn unknown_field_in_finance_suggests_the_nearest_name() {
 
 #[test]
 fn unknown_field_in_a_rival_lists_the_allowed_ones() {
-    let r = Scenario::market()
+    let r = market()
         .scenario_yaml(&market_with(
             "    mw: 200\n",
             "    mw: 200\n    colour: red\n",
@@ -616,7 +254,7 @@ fn unknown_field_in_a_rival_lists_the_allowed_ones() {
 #[test]
 fn misspelt_rival_field_is_one_error_suggesting_the_right_name() {
     // Not also "missing field `power_on`": the suggestion already says so.
-    let r = Scenario::market()
+    let r = market()
         .scenario_yaml(&market_with("    power_on: {", "    power_no: {"))
         .validate();
     r.assert_problems(1);
@@ -633,7 +271,7 @@ fn misspelt_rival_field_is_one_error_suggesting_the_right_name() {
 
 #[test]
 fn unknown_field_in_a_generation_suggests_the_nearest_name() {
-    let r = Scenario::market()
+    let r = market()
         .scenario_yaml(&market_with("    rack_kw: 150", "    rack_kwh: 150"))
         .validate();
     r.assert_error_at(
@@ -652,7 +290,7 @@ fn unknown_field_in_a_generation_suggests_the_nearest_name() {
 
 #[test]
 fn utilization_above_one_is_out_of_range() {
-    let r = Scenario::market()
+    let r = market()
         .scenario_yaml(&market_with("  utilization: 0.8", "  utilization: 1.5"))
         .validate();
     r.assert_problems(1);
@@ -672,7 +310,7 @@ fn pricing_and_finance_out_of_range_are_all_reported_at_once() {
         .replace("  parity_ratio: 1.0", "  parity_ratio: 0")
         .replace("  discount_rate: 0.10", "  discount_rate: 2")
         .replace("  successor_step: 0.3", "  successor_step: -0.1");
-    let r = Scenario::market().scenario_yaml(&text).validate();
+    let r = market().scenario_yaml(&text).validate();
     r.assert_problems(4);
     r.assert_error_at(
         "scenario.yaml",
@@ -709,7 +347,7 @@ fn pricing_and_finance_out_of_range_are_all_reported_at_once() {
 
 #[test]
 fn rival_with_both_mw_and_racks_is_reported_at_racks() {
-    let r = Scenario::market()
+    let r = market()
         .scenario_yaml(&market_with(
             "    mw: 200\n",
             "    mw: 200\n    racks: 1500\n",
@@ -728,7 +366,7 @@ fn rival_with_both_mw_and_racks_is_reported_at_racks() {
 
 #[test]
 fn rival_with_a_site_and_a_capacity_is_reported_at_the_capacity() {
-    let r = Scenario::market()
+    let r = market()
         .scenario_yaml(&market_with(
             "    site: rivals/hyperscaler-west.yaml\n",
             "    site: rivals/hyperscaler-west.yaml\n    mw: 50\n",
@@ -747,7 +385,7 @@ fn rival_with_a_site_and_a_capacity_is_reported_at_the_capacity() {
 
 #[test]
 fn rival_without_a_capacity_or_a_site_is_reported() {
-    let r = Scenario::market()
+    let r = market()
         .scenario_yaml(&market_with("    mw: 200\n", ""))
         .validate();
     r.assert_problems(1);
@@ -763,7 +401,7 @@ fn rival_without_a_capacity_or_a_site_is_reported() {
 
 #[test]
 fn rival_site_file_that_does_not_exist_is_reported_at_the_site_value() {
-    let r = Scenario::new().site("a", VALID_SITE).validate();
+    let r = market_only().site("a", VALID_SITE).validate();
     r.assert_problems(1);
     let missing = r.path(RIVAL_FILE);
     r.assert_error_at(
@@ -779,7 +417,7 @@ fn rival_site_file_that_does_not_exist_is_reported_at_the_site_value() {
 
 #[test]
 fn mistake_in_a_rival_site_file_is_located_in_that_file() {
-    let r = Scenario::new()
+    let r = market_only()
         .site("a", VALID_SITE)
         .file(RIVAL_FILE, valid_site_with("pue: 1.25", "pue: 0.9"))
         .validate();
@@ -790,7 +428,7 @@ fn mistake_in_a_rival_site_file_is_located_in_that_file() {
 
 #[test]
 fn unknown_generation_in_a_rival_site_file_suggests_the_nearest_name() {
-    let r = Scenario::new()
+    let r = market_only()
         .site("a", VALID_SITE)
         .file(
             RIVAL_FILE,
@@ -810,7 +448,7 @@ fn unknown_generation_in_a_rival_site_file_suggests_the_nearest_name() {
 
 #[test]
 fn whole_site_check_of_a_rival_site_file_is_located_in_that_file() {
-    let r = Scenario::new()
+    let r = market_only()
         .site("a", VALID_SITE)
         .file(RIVAL_FILE, valid_site_with("it_mw: 10", "it_mw: 0.1"))
         .validate();
@@ -829,7 +467,7 @@ fn whole_site_check_of_a_rival_site_file_is_located_in_that_file() {
 
 #[test]
 fn date_distribution_out_of_order_is_reported_at_its_list() {
-    let r = Scenario::market()
+    let r = market()
         .scenario_yaml(&market_with(
             "[2025-10-01, 2026-03-01, 2026-12-01]",
             "[2026-03-01, 2025-10-01, 2026-12-01]",
@@ -848,7 +486,7 @@ fn date_distribution_out_of_order_is_reported_at_its_list() {
 
 #[test]
 fn date_distribution_with_the_wrong_count_or_form_is_reported() {
-    let r = Scenario::market()
+    let r = market()
         .scenario_yaml(&market_with(
             "{ triangular: [2025-10-01, 2026-03-01, 2026-12-01] }",
             "{ uniform: [2025-10-01] }",
@@ -863,7 +501,7 @@ fn date_distribution_with_the_wrong_count_or_form_is_reported() {
         "expected 2 dates, found 1",
     );
 
-    let r = Scenario::market()
+    let r = market()
         .scenario_yaml(&market_with("{ triangular:", "{ triangle:"))
         .validate();
     r.assert_problems(1);
@@ -883,28 +521,28 @@ fn date_distribution_with_the_wrong_count_or_form_is_reported() {
 #[test]
 fn run_writes_nothing_for_a_market_mistake() {
     let cases = [
-        Scenario::new()
+        market_only()
             .site(
                 "a",
                 valid_site_with("generation: GB300", "generation: GB30"),
             )
             .file(RIVAL_FILE, VALID_SITE),
-        Scenario::market().scenario_yaml(&market_with("  utilization: 0.8", "  utilisation: 0.8")),
-        Scenario::market().scenario_yaml(&market_with("  discount_rate: 0.10", "  discount: 0.10")),
-        Scenario::market().scenario_yaml(&market_with(
+        market().scenario_yaml(&market_with("  utilization: 0.8", "  utilisation: 0.8")),
+        market().scenario_yaml(&market_with("  discount_rate: 0.10", "  discount: 0.10")),
+        market().scenario_yaml(&market_with(
             "    mw: 200\n",
             "    mw: 200\n    colour: red\n",
         )),
-        Scenario::market().scenario_yaml(&market_with("  utilization: 0.8", "  utilization: 1.5")),
-        Scenario::market().scenario_yaml(&market_with(
+        market().scenario_yaml(&market_with("  utilization: 0.8", "  utilization: 1.5")),
+        market().scenario_yaml(&market_with(
             "    mw: 200\n",
             "    mw: 200\n    racks: 1500\n",
         )),
-        Scenario::new().site("a", VALID_SITE),
-        Scenario::new()
+        market_only().site("a", VALID_SITE),
+        market_only()
             .site("a", VALID_SITE)
             .file(RIVAL_FILE, valid_site_with("pue: 1.25", "pue: 0.9")),
-        Scenario::market().scenario_yaml(&market_with(
+        market().scenario_yaml(&market_with(
             "[2025-10-01, 2026-03-01, 2026-12-01]",
             "[2026-03-01, 2025-10-01, 2026-12-01]",
         )),
@@ -927,7 +565,7 @@ fn run_writes_nothing_for_a_market_mistake() {
 /// both out-of-order dates are day 0, so the mistake passes `validate`.
 #[test]
 fn date_distribution_out_of_order_before_the_start_is_still_reported() {
-    let r = Scenario::market()
+    let r = market()
         .scenario_yaml(&market_with(
             "[2025-10-01, 2026-03-01, 2026-12-01]",
             "[2024-06-01, 2024-03-01, 2026-12-01]",
@@ -948,7 +586,7 @@ fn date_distribution_out_of_order_before_the_start_is_still_reported() {
 /// generation is fixed (`validate` promises every problem at once).
 #[test]
 fn rival_site_file_is_checked_even_when_the_rival_generation_is_unknown() {
-    let r = Scenario::new()
+    let r = market_only()
         .scenario_yaml(&market_with(
             "    generation: GB300\n    site:",
             "    generation: GB30\n    site:",
@@ -974,7 +612,7 @@ fn rival_site_file_is_checked_even_when_the_rival_generation_is_unknown() {
 fn rivals_are_checked_even_when_the_clock_has_a_mistake() {
     let text = market_with("horizon: 2032-12-31", "horizn: 2032-12-31")
         .replace("    mw: 200\n", "    mw: 200\n    racks: 1500\n");
-    let r = Scenario::market().scenario_yaml(&text).validate();
+    let r = market().scenario_yaml(&text).validate();
     r.assert_problems(2);
     r.assert_error_at("scenario.yaml", 2, 1, "horizn", "unknown field `horizn`");
     r.assert_error_at(
@@ -992,7 +630,7 @@ fn rivals_are_checked_even_when_the_clock_has_a_mistake() {
 /// is: one mistake, two errors, the second misleading.
 #[test]
 fn generation_defined_with_a_mistake_is_not_also_unknown_where_used() {
-    let r = Scenario::market()
+    let r = market()
         .scenario_yaml(&market_with("    usd_per_gpu_hour: 2.50\n", ""))
         .site(
             "b",
