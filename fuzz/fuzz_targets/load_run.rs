@@ -5,13 +5,18 @@
 //! Input: if the first byte is odd, the rest is `scenario.yaml`, a NUL byte,
 //! then one site file; otherwise the rest is a site file under a fixed
 //! two-year `scenario.yaml`. See fuzz/README.md.
+//!
+//! Mutations: half are structure-aware (`yaml_mutate`: a planner's edits, one
+//! line at a time), half libFuzzer's own byte-level ones.
 
 #![no_main]
+
+mod yaml_mutate;
 
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-use libfuzzer_sys::fuzz_target;
+use libfuzzer_sys::{fuzz_mutator, fuzz_target, fuzzer_mutate};
 use warmshell::engine::Options;
 use warmshell::montecarlo::{self, McOptions};
 use warmshell::{report, timeline};
@@ -72,4 +77,15 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(r) = montecarlo::run(&scenario, options, &|| {}) {
         let _ = report::mc::render(&r);
     }
+});
+
+fuzz_mutator!(|data: &mut [u8], size: usize, max_size: usize, seed: u32| {
+    if seed % 2 == 0
+        && let Some(mutant) = yaml_mutate::mutate(&data[..size], seed / 2)
+        && mutant.len() <= max_size
+    {
+        data[..mutant.len()].copy_from_slice(&mutant);
+        return mutant.len();
+    }
+    fuzzer_mutate(data, size, max_size)
 });
