@@ -23,6 +23,8 @@
 //! failures are not persisted; a shrunk failing case belongs in a plain
 //! `#[test]` below.
 
+mod support;
+
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
@@ -36,48 +38,17 @@ use warmshell::scenario::market::{
 };
 use warmshell::scenario::yaml::Pos;
 use warmshell::scenario::{
-    Day, Dependency, Distribution, Hall, Install, Market, Order, PowerSource, Scenario, Site, Task,
-    TaskKind, Trigger,
+    Day, Dependency, Distribution, Hall, Install, Market, Order, PowerSource, Scenario, Site,
+    Trigger,
+};
+
+use support::random_site::{
+    Ranges, RawSite, RawTrigger, bridge_gap, build_site, raw_site, start_date, task,
 };
 
 // ---------------------------------------------------------------------------
 // Generating scenarios
 // ---------------------------------------------------------------------------
-
-/// A trigger before it is resolved against the site (task indices wrap).
-#[derive(Debug, Clone, Copy)]
-enum RawTrigger {
-    Day(u32),
-    Task(usize),
-}
-
-#[derive(Debug, Clone)]
-struct RawTask {
-    /// (predecessor, wrapped to a lower index; lag)
-    after: Vec<(usize, u32)>,
-    not_before: Option<u32>,
-    days: u32,
-}
-
-#[derive(Debug, Clone)]
-struct RawSource {
-    watts: u64,
-    from: RawTrigger,
-    lag: u32,
-    until: Option<RawTrigger>,
-}
-
-#[derive(Debug, Clone)]
-struct RawOrder {
-    /// Index into the catalog.
-    generation: usize,
-    racks: u32,
-    per_week: u32,
-    it_watts: u64,
-    gpus: u32,
-    ordered: RawTrigger,
-    lead: u32,
-}
 
 #[derive(Debug, Clone)]
 struct RawRival {
@@ -90,14 +61,7 @@ struct RawRival {
 
 #[derive(Debug, Clone)]
 struct RawCase {
-    horizon: u32,
-    pue_percent: u32,
-    tasks: Vec<RawTask>,
-    /// (IT watts, ready task)
-    halls: Vec<(u64, usize)>,
-    power: Vec<RawSource>,
-    orders: Vec<RawOrder>,
-    install: (u32, u32, u32),
+    site: RawSite,
     pricing: Pricing,
     finance: Finance,
     rivals: Vec<RawRival>,
@@ -106,13 +70,6 @@ struct RawCase {
 /// The catalog's generation count (H100 .. Rubin-Ultra).
 fn catalog_len() -> usize {
     Market::default().generations.len()
-}
-
-fn raw_trigger(days: u32) -> impl Strategy<Value = RawTrigger> {
-    prop_oneof![
-        (0..days).prop_map(RawTrigger::Day),
-        (0usize..30).prop_map(RawTrigger::Task)
-    ]
 }
 
 fn pricing() -> impl Strategy<Value = Pricing> {
@@ -155,52 +112,32 @@ fn finance() -> impl Strategy<Value = Finance> {
     )
 }
 
-/// A random case with at least one hall, one source and one order. Halls hold
-/// at least 300 kW and sources give at least 1 MW, so no order (at most 300
-/// kW a rack, PUE at most 3) is ever dropped for not fitting.
-fn raw_case() -> impl Strategy<Value = RawCase> {
-    let task = (
-        prop::collection::vec((0usize..1000, 0u32..60), 0..3),
-        prop::option::weighted(0.2, 0u32..1500),
-        0u32..400,
-    )
-        .prop_map(|(after, not_before, days)| RawTask {
-            after,
-            not_before,
-            days,
-        });
-    let source = (
-        1_000_000u64..15_000_000,
-        raw_trigger(2000),
-        0u32..60,
-        prop::option::weighted(0.4, raw_trigger(400)),
-    )
-        .prop_map(|(watts, from, lag, until)| RawSource {
-            watts,
-            from,
-            lag,
-            until,
-        });
-    let order = (
-        0..catalog_len(),
-        1u32..=120,
-        1u32..=60,
-        10_000u64..=300_000,
-        1u32..=144,
-        raw_trigger(1500),
-        0u32..400,
-    )
-        .prop_map(
-            |(generation, racks, per_week, it_watts, gpus, ordered, lead)| RawOrder {
-                generation,
-                racks,
-                per_week,
-                it_watts,
-                gpus,
-                ordered,
-                lead,
-            },
-        );
+/// The ranges the money's properties draw from: at least one hall, one
+/// source and one order. Halls hold at least 300 kW and sources give at
+/// least 1 MW, so no order (at most 300 kW a rack, PUE at most 3) is ever
+/// dropped for not fitting.
+fn ranges() -> Ranges {
+    Ranges {
+        halls: 1..4,
+        hall_watts: 300_000..12_000_000,
+        sources: 1..5,
+        source_watts: 1_000_000..15_000_000,
+        until_days: 400,
+        orders: 1..4,
+        generations: 0..catalog_len(),
+        racks: 1..=120,
+        gpus: 1..=144,
+    }
+}
+
+/// A random case, one in four shaped around a gap in power (bridge power
+/// that ends before the grid arrives), with random pricing, finance and
+/// fixed rivals.
+fn any_case() -> impl Strategy<Value = RawCase> {
+    let site = prop_oneof![
+        3 => raw_site(ranges()),
+        1 => bridge_gap(raw_site(ranges()), 1_000_000..15_000_000),
+    ];
     let rival =
         (0usize..8, 200u64..4000, 0u32..2000).prop_map(|(order, share_permille, power_on)| {
             RawRival {
@@ -210,193 +147,27 @@ fn raw_case() -> impl Strategy<Value = RawCase> {
             }
         });
     (
-        (
-            2800u32..=3200,
-            100u32..=300,
-            prop::collection::vec(task, 1..30),
-            prop::collection::vec((300_000u64..12_000_000, 0usize..30), 1..4),
-            prop::collection::vec(source, 1..5),
-            prop::collection::vec(order, 1..4),
-            (1u32..=20, 1u32..=5, 0u32..=30),
-        ),
+        site,
         pricing(),
         finance(),
         prop::collection::vec(rival, 0..4),
     )
-        .prop_map(
-            |(
-                (horizon, pue_percent, tasks, halls, power, orders, install),
-                pricing,
-                finance,
-                rivals,
-            )| RawCase {
-                horizon,
-                pue_percent,
-                tasks,
-                halls,
-                power,
-                orders,
-                install,
-                pricing,
-                finance,
-                rivals,
-            },
-        )
+        .prop_map(|(site, pricing, finance, rivals)| RawCase {
+            site,
+            pricing,
+            finance,
+            rivals,
+        })
 }
 
-/// Like [`raw_case`], one in four shaped around a gap in power: bridge power
-/// that ends before the grid arrives, halls ready early and orders delivered
-/// while the bridge is on, so racks are shed and energized again.
-fn any_case() -> impl Strategy<Value = RawCase> {
-    let bridge = (
-        raw_case(),
-        0u32..200,
-        1u32..200,
-        0u32..300,
-        1_000_000u64..15_000_000,
-        1_000_000u64..15_000_000,
-    )
-        .prop_map(|(mut raw, on, len, gap, bridge, grid)| {
-            raw.tasks[0].days %= 60;
-            raw.tasks[0].not_before = None;
-            for hall in &mut raw.halls {
-                hall.1 = 0;
-            }
-            raw.power = vec![
-                RawSource {
-                    watts: bridge,
-                    from: RawTrigger::Day(on),
-                    lag: 0,
-                    until: Some(RawTrigger::Day(len)),
-                },
-                RawSource {
-                    watts: grid,
-                    from: RawTrigger::Day(on + len + gap),
-                    lag: 0,
-                    until: None,
-                },
-            ];
-            for order in &mut raw.orders {
-                order.ordered = RawTrigger::Day(match order.ordered {
-                    RawTrigger::Day(d) => d % (on + len),
-                    RawTrigger::Task(t) => t as u32,
-                });
-                order.lead %= 120;
-            }
-            raw
-        });
-    prop_oneof![3 => raw_case(), 1 => bridge]
-}
-
-fn start_date() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2025, 1, 1).expect("valid date")
-}
-
-/// Resolves a raw case into a one-site scenario that loading would accept:
-/// references resolved, dates within the clock, `until` after `from` when
-/// both are dates, and every order fits a hall and the site's power.
+/// Resolves a raw case into a one-site scenario that loading would accept.
 fn build(raw: &RawCase) -> Scenario {
-    let horizon = raw.horizon;
-    let n = raw.tasks.len();
-    let trigger = |t: RawTrigger| match t {
-        RawTrigger::Day(d) => Trigger::Day(d.min(horizon)),
-        RawTrigger::Task(i) => Trigger::Task(i % n),
-    };
-    let tasks = raw
-        .tasks
-        .iter()
-        .enumerate()
-        .map(|(i, t)| {
-            let mut after: Vec<Dependency> = Vec::new();
-            if i > 0 {
-                for &(p, lag) in &t.after {
-                    if !after.iter().any(|d| d.task == p % i) {
-                        after.push(Dependency {
-                            task: p % i,
-                            lag,
-                            pos: Pos::default(),
-                        });
-                    }
-                }
-            }
-            task(i, t.days, after, t.not_before.map(|d| d.min(horizon)))
-        })
-        .collect();
-    let halls: Vec<Hall> = raw
-        .halls
-        .iter()
-        .enumerate()
-        .map(|(i, &(it_watts, ready))| Hall {
-            id: format!("h{i}"),
-            it_watts,
-            ready: ready % n,
-        })
-        .collect();
-    let power: Vec<PowerSource> = raw
-        .power
-        .iter()
-        .enumerate()
-        .map(|(i, p)| {
-            let from = trigger(p.from);
-            let until = match (from, p.until) {
-                (_, None) => None,
-                (_, Some(RawTrigger::Task(t))) => Some(Trigger::Task(t % n)),
-                // A later date: an offset after `from`, dropped past the horizon.
-                (Trigger::Day(a), Some(RawTrigger::Day(b))) => {
-                    Some(a + 1 + b).filter(|&u| u <= horizon).map(Trigger::Day)
-                }
-                (Trigger::Task(_), Some(RawTrigger::Day(b))) => Some(Trigger::Day(b.min(horizon))),
-            };
-            PowerSource {
-                id: format!("p{i}"),
-                watts: p.watts,
-                from,
-                lag: p.lag,
-                until,
-            }
-        })
-        .collect();
-    let pue = f64::from(raw.pue_percent) / 100.0;
-    let largest_hall = halls.iter().map(|h| h.it_watts).max().unwrap_or(0);
-    let all_power: u64 = power.iter().map(|p| p.watts).sum();
-    let orders: Vec<Order> = raw
-        .orders
-        .iter()
-        .enumerate()
-        .map(|(i, o)| Order {
-            id: format!("o{i}"),
-            generation: o.generation,
-            racks: o.racks,
-            gpus_per_rack: o.gpus,
-            rack_it_watts: o.it_watts,
-            rack_facility_watts: (o.it_watts as f64 * pue).round() as u64,
-            ordered: trigger(o.ordered),
-            lead_time: Distribution::Fixed(f64::from(o.lead)),
-            racks_per_week: o.per_week,
-            pos: Pos::default(),
-        })
-        .collect();
-    assert!(
-        orders
-            .iter()
-            .all(|o| o.rack_it_watts <= largest_hall && o.rack_facility_watts <= all_power),
+    let site = build_site(&raw.site);
+    assert_eq!(
+        site.orders.len(),
+        raw.site.orders.len(),
         "the generator keeps every order installable and powerable"
     );
-    let site = Site {
-        id: "gen".into(),
-        file: PathBuf::from("gen.yaml"),
-        name: "generated".into(),
-        pue,
-        tasks,
-        halls,
-        power,
-        orders,
-        install: Install {
-            crews: raw.install.0,
-            days_per_rack: raw.install.1,
-            burn_in: raw.install.2,
-        },
-    };
     let start = start_date();
     let mut market = Market {
         pricing: raw.pricing,
@@ -419,23 +190,9 @@ fn build(raw: &RawCase) -> Scenario {
         .collect();
     Scenario {
         start,
-        horizon: start + chrono::Days::new(horizon.into()),
+        horizon: start + chrono::Days::new(raw.site.horizon.into()),
         market,
         sites: vec![site],
-    }
-}
-
-fn task(i: usize, days: u32, after: Vec<Dependency>, not_before: Option<Day>) -> Task {
-    Task {
-        id: format!("t{i}"),
-        name: format!("task {i}"),
-        kind: TaskKind::Other,
-        duration: Distribution::Fixed(f64::from(days)),
-        after,
-        not_before,
-        risks: vec![],
-        group: None,
-        pos: Pos::default(),
     }
 }
 
@@ -621,12 +378,12 @@ fn with_power_earlier(raw: &RawCase, change: &PowerEarlier) -> (Scenario, Scenar
     let mut raw = raw.clone();
     match change {
         PowerEarlier::FromDate { source, day, .. } => {
-            let p = source % raw.power.len();
-            raw.power[p].from = RawTrigger::Day(*day);
+            let p = source % raw.site.power.len();
+            raw.site.power[p].from = RawTrigger::Day(*day);
         }
         PowerEarlier::Lag { source, lag, .. } => {
-            let p = source % raw.power.len();
-            raw.power[p].lag = *lag;
+            let p = source % raw.site.power.len();
+            raw.site.power[p].lag = *lag;
         }
         PowerEarlier::GridTask { .. } => {}
     }
@@ -686,8 +443,8 @@ fn with_hall_earlier(
     by: u32,
 ) -> (Scenario, Scenario) {
     let mut raw = raw.clone();
-    let size = raw.orders[0].it_watts;
-    for o in &mut raw.orders {
+    let size = raw.site.orders[0].it_watts;
+    for o in &mut raw.site.orders {
         o.it_watts = size;
     }
     let mut late = build(&raw);

@@ -12,8 +12,9 @@
 //! Failures are not persisted to a regressions file; a shrunk failing case is
 //! printed by proptest and belongs in a plain `#[test]` below.
 
+mod support;
+
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::PathBuf;
 
 use chrono::{Datelike, NaiveDate};
 use proptest::prelude::*;
@@ -22,303 +23,49 @@ use warmshell::engine::event::{DarkReason, Happening, LogEntry, Racks};
 use warmshell::engine::ledger::PowerPoint;
 use warmshell::engine::{self, Draw, Options, SiteRun};
 use warmshell::report;
-use warmshell::scenario::yaml::Pos;
-use warmshell::scenario::{
-    Day, Dependency, Distribution, Hall, Install, Market, Order, PowerSource, Scenario, Site, Task,
-    TaskKind, Trigger,
-};
+use warmshell::scenario::{Day, Market, Scenario, Site, Trigger};
 use warmshell::timeline;
+
+use support::random_site::{Ranges, RawSite, bridge_gap, build_site, raw_site, start_date};
 
 // ---------------------------------------------------------------------------
 // Generating sites
 // ---------------------------------------------------------------------------
 
-/// A trigger before it is resolved against the site (task indices wrap).
-#[derive(Debug, Clone, Copy)]
-enum RawTrigger {
-    Day(u32),
-    Task(usize),
+/// The ranges the engine's properties draw from: sites may lack halls, power
+/// or orders, and orders that could never fit are dropped.
+fn ranges() -> Ranges {
+    let gb300 = Market::default().generation("GB300").expect("catalog");
+    Ranges {
+        halls: 0..4,
+        hall_watts: 50_000..12_000_000,
+        sources: 0..5,
+        source_watts: 100_000..15_000_000,
+        until_days: 300,
+        orders: 0..4,
+        generations: gb300..gb300 + 1,
+        racks: 1..=300,
+        gpus: 1..=72,
+    }
 }
 
-#[derive(Debug, Clone)]
-struct RawTask {
-    /// (predecessor, wrapped to a lower index; lag)
-    after: Vec<(usize, u32)>,
-    not_before: Option<u32>,
-    days: u32,
-}
-
-#[derive(Debug, Clone)]
-struct RawSource {
-    watts: u64,
-    from: RawTrigger,
-    lag: u32,
-    until: Option<RawTrigger>,
-}
-
-#[derive(Debug, Clone)]
-struct RawOrder {
-    racks: u32,
-    per_week: u32,
-    it_watts: u64,
-    gpus: u32,
-    ordered: RawTrigger,
-    lead: u32,
-}
-
-#[derive(Debug, Clone)]
-struct RawSite {
-    horizon: u32,
-    pue_percent: u32,
-    tasks: Vec<RawTask>,
-    halls: Vec<(u64, usize)>,
-    power: Vec<RawSource>,
-    orders: Vec<RawOrder>,
-    install: (u32, u32, u32),
-}
-
-fn raw_trigger(days: u32) -> impl Strategy<Value = RawTrigger> {
-    prop_oneof![
-        (0..days).prop_map(RawTrigger::Day),
-        (0usize..30).prop_map(RawTrigger::Task)
-    ]
-}
-
-fn raw_site() -> impl Strategy<Value = RawSite> {
-    let task = (
-        prop::collection::vec((0usize..1000, 0u32..60), 0..3),
-        prop::option::weighted(0.2, 0u32..1500),
-        0u32..400,
-    )
-        .prop_map(|(after, not_before, days)| RawTask {
-            after,
-            not_before,
-            days,
-        });
-    let source = (
-        100_000u64..15_000_000,
-        raw_trigger(2000),
-        0u32..60,
-        prop::option::weighted(0.4, raw_trigger(300)),
-    )
-        .prop_map(|(watts, from, lag, until)| RawSource {
-            watts,
-            from,
-            lag,
-            until,
-        });
-    let order = (
-        1u32..=300,
-        1u32..=60,
-        10_000u64..=300_000,
-        1u32..=72,
-        raw_trigger(1500),
-        0u32..400,
-    )
-        .prop_map(
-            |(racks, per_week, it_watts, gpus, ordered, lead)| RawOrder {
-                racks,
-                per_week,
-                it_watts,
-                gpus,
-                ordered,
-                lead,
-            },
-        );
-    (
-        2800u32..=3200,
-        100u32..=300,
-        prop::collection::vec(task, 1..30),
-        prop::collection::vec((50_000u64..12_000_000, 0usize..30), 0..4),
-        prop::collection::vec(source, 0..5),
-        prop::collection::vec(order, 0..4),
-        (1u32..=20, 1u32..=5, 0u32..=30),
-    )
-        .prop_map(
-            |(horizon, pue_percent, tasks, halls, power, orders, install)| RawSite {
-                horizon,
-                pue_percent,
-                tasks,
-                halls,
-                power,
-                orders,
-                install,
-            },
-        )
-}
-
-/// A site shaped around a gap in power: bridge power that ends before the
-/// grid arrives, halls ready early and orders delivered while the bridge is
-/// on, so racks are shed during and after burn-in and energized again.
-fn bridge_site() -> impl Strategy<Value = RawSite> {
-    (
-        raw_site(),
-        0u32..200,
-        1u32..200,
-        0u32..300,
-        1_000_000u64..15_000_000,
-        100_000u64..15_000_000,
-    )
-        .prop_map(|(mut raw, on, len, gap, bridge, grid)| {
-            raw.tasks[0].days %= 60;
-            raw.tasks[0].not_before = None;
-            if raw.halls.is_empty() {
-                raw.halls.push((5_000_000, 0));
-            }
-            for hall in &mut raw.halls {
-                hall.1 = 0;
-            }
-            raw.power = vec![
-                RawSource {
-                    watts: bridge,
-                    from: RawTrigger::Day(on),
-                    lag: 0,
-                    until: Some(RawTrigger::Day(len)),
-                },
-                RawSource {
-                    watts: grid,
-                    from: RawTrigger::Day(on + len + gap),
-                    lag: 0,
-                    until: None,
-                },
-            ];
-            for order in &mut raw.orders {
-                order.ordered = RawTrigger::Day(match order.ordered {
-                    RawTrigger::Day(d) => d % (on + len),
-                    RawTrigger::Task(t) => t as u32,
-                });
-                order.lead %= 120;
-            }
-            raw
-        })
-}
-
-fn start_date() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2025, 1, 1).expect("valid date")
-}
-
-/// Resolves a raw site into a scenario that loading would accept: every
-/// reference resolved, dates within the clock, `until` after `from` when both
-/// are dates, and only orders some hall and all power together could take.
 fn build(raw: &RawSite) -> Scenario {
-    let horizon = raw.horizon;
-    let n = raw.tasks.len();
-    let trigger = |t: RawTrigger| match t {
-        RawTrigger::Day(d) => Trigger::Day(d.min(horizon)),
-        RawTrigger::Task(i) => Trigger::Task(i % n),
-    };
-    let tasks = raw
-        .tasks
-        .iter()
-        .enumerate()
-        .map(|(i, t)| {
-            let mut after: Vec<Dependency> = Vec::new();
-            if i > 0 {
-                for &(p, lag) in &t.after {
-                    if !after.iter().any(|d| d.task == p % i) {
-                        after.push(Dependency {
-                            task: p % i,
-                            lag,
-                            pos: Pos::default(),
-                        });
-                    }
-                }
-            }
-            Task {
-                id: format!("t{i}"),
-                name: format!("task {i}"),
-                kind: TaskKind::Other,
-                duration: Distribution::Fixed(f64::from(t.days)),
-                after,
-                not_before: t.not_before.map(|d| d.min(horizon)),
-                risks: vec![],
-                group: None,
-                pos: Pos::default(),
-            }
-        })
-        .collect();
-    let halls: Vec<Hall> = raw
-        .halls
-        .iter()
-        .enumerate()
-        .map(|(i, &(it_watts, ready))| Hall {
-            id: format!("h{i}"),
-            it_watts,
-            ready: ready % n,
-        })
-        .collect();
-    let power: Vec<PowerSource> = raw
-        .power
-        .iter()
-        .enumerate()
-        .map(|(i, p)| {
-            let from = trigger(p.from);
-            let until = match (from, p.until) {
-                (_, None) => None,
-                (_, Some(RawTrigger::Task(t))) => Some(Trigger::Task(t % n)),
-                // A later date: an offset after `from`, dropped past the horizon.
-                (Trigger::Day(a), Some(RawTrigger::Day(b))) => {
-                    Some(a + 1 + b).filter(|&u| u <= horizon).map(Trigger::Day)
-                }
-                (Trigger::Task(_), Some(RawTrigger::Day(b))) => Some(Trigger::Day(b.min(horizon))),
-            };
-            PowerSource {
-                id: format!("p{i}"),
-                watts: p.watts,
-                from,
-                lag: p.lag,
-                until,
-            }
-        })
-        .collect();
-    let pue = f64::from(raw.pue_percent) / 100.0;
-    let largest_hall = halls.iter().map(|h| h.it_watts).max().unwrap_or(0);
-    let all_power: u64 = power.iter().map(|p| p.watts).sum();
-    let orders = raw
-        .orders
-        .iter()
-        .enumerate()
-        .map(|(i, o)| Order {
-            id: format!("o{i}"),
-            generation: Market::default().generation("GB300").expect("catalog"),
-            racks: o.racks,
-            gpus_per_rack: o.gpus,
-            rack_it_watts: o.it_watts,
-            rack_facility_watts: (o.it_watts as f64 * pue).round() as u64,
-            ordered: trigger(o.ordered),
-            lead_time: Distribution::Fixed(f64::from(o.lead)),
-            racks_per_week: o.per_week,
-            pos: Pos::default(),
-        })
-        .filter(|o| o.rack_it_watts <= largest_hall && o.rack_facility_watts <= all_power)
-        .collect();
-    let site = Site {
-        id: "gen".into(),
-        file: PathBuf::from("gen.yaml"),
-        name: "generated".into(),
-        pue,
-        tasks,
-        halls,
-        power,
-        orders,
-        install: Install {
-            crews: raw.install.0,
-            days_per_rack: raw.install.1,
-            burn_in: raw.install.2,
-        },
-    };
     let start = start_date();
     Scenario {
         start,
-        horizon: start + chrono::Days::new(horizon.into()),
+        horizon: start + chrono::Days::new(raw.horizon.into()),
         market: Market::default(),
-        sites: vec![site],
+        sites: vec![build_site(raw)],
     }
 }
 
 /// Three random sites in four, one in four shaped around a bridge-power gap.
 fn scenarios() -> impl Strategy<Value = Scenario> {
-    prop_oneof![3 => raw_site(), 1 => bridge_site()].prop_map(|raw| build(&raw))
+    prop_oneof![
+        3 => raw_site(ranges()),
+        1 => bridge_gap(raw_site(ranges()), 100_000..15_000_000),
+    ]
+    .prop_map(|raw| build(&raw))
 }
 
 fn simulate(scenario: &Scenario) -> SiteRun {

@@ -1,8 +1,12 @@
-//! The scenario-folder builder and the checks of located errors shared by
-//! the planner-mistake suites (tests/validate.rs, tests/market_validate.rs).
+//! What several suites share: the scenario-folder builder and the checks of
+//! located errors of the planner-mistake suites (tests/validate.rs,
+//! tests/market_validate.rs), and random sites for the property suites
+//! ([`random_site`]).
 //!
 //! Each suite compiles this module on its own and uses part of it.
 #![allow(dead_code)]
+
+pub mod random_site;
 
 use std::fs;
 use std::path::{Path, PathBuf};
