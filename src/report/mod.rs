@@ -4,9 +4,11 @@
 //! that touches the file system, and it replaces files atomically.
 
 pub mod csv;
+pub mod html;
 pub mod human;
 pub mod mc;
 pub mod summary;
+pub mod svg;
 
 use std::io;
 use std::path::Path;
