@@ -33,7 +33,10 @@ fn hostile(to: &Path) {
     let text = fs::read_to_string(&file).unwrap();
     let site_line = "name: Abilene-style campus (fast build, gas-turbine bridge)";
     let task_line = "    name: Land and site control (lease signed)";
-    assert!(text.contains(site_line) && text.contains(task_line), "sites/abilene-tx.yaml changed");
+    assert!(
+        text.contains(site_line) && text.contains(task_line),
+        "sites/abilene-tx.yaml changed"
+    );
     let text = text
         .replacen(site_line, &format!("name: \"{SITE_NAME}\""), 1)
         .replacen(task_line, "    name: '&\"''<>'", 1);
@@ -80,7 +83,11 @@ fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
 const MC_CHARTS: [&str; 3] = ["mc-milestones.svg", "mc-power-on.svg", "tornado.svg"];
 
 fn expected_files(mc: bool) -> Vec<String> {
-    let mut names = vec!["dark-gpu-days.svg".to_string(), "report.html".into(), "windows.svg".into()];
+    let mut names = vec![
+        "dark-gpu-days.svg".to_string(),
+        "report.html".into(),
+        "windows.svg".into(),
+    ];
     for site in ["abilene-tx", "campus-oh", "loudoun-va"] {
         names.push(format!("gantt-{site}.svg"));
         names.push(format!("power-{site}.svg"));
@@ -109,20 +116,38 @@ fn writes_a_self_contained_page_and_every_chart() {
         // A well-formed standalone SVG document...
         let doc = roxmltree::Document::parse(text).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(doc.root_element().tag_name().name(), "svg", "{name}");
-        assert!(doc.descendants().count() > 40, "{name} draws almost nothing");
+        assert!(
+            doc.descendants().count() > 40,
+            "{name} draws almost nothing"
+        );
         // ...embedded in the page byte for byte.
         let body = text.split_once("?>\n").map_or(text, |(_, b)| b);
         assert!(html.contains(body), "{name} is not inline in report.html");
-        assert!(html.contains(&format!("href=\"{name}\"")), "no link to {name}");
+        assert!(
+            html.contains(&format!("href=\"{name}\"")),
+            "no link to {name}"
+        );
     }
     // Offline: no script, no external reference of any kind.
     let without_ns = html.replace("xmlns=\"http://www.w3.org/2000/svg\"", "");
-    for needle in ["<script", "http://", "https://", "src=", "@import", "url(http", "//fonts"] {
-        assert!(!without_ns.contains(needle), "report.html contains {needle}");
+    for needle in [
+        "<script", "http://", "https://", "src=", "@import", "url(http", "//fonts",
+    ] {
+        assert!(
+            !without_ns.contains(needle),
+            "report.html contains {needle}"
+        );
     }
     // What a planner reads: the as-of line, axes, legends and the critical path.
     let gantt = String::from_utf8(fs::read(out.join("gantt-campus-oh.svg")).unwrap()).unwrap();
-    for needle in ["as of 2025-01-01", "critical task", "milestone", "marker-end=", "P10–P90", "2026"] {
+    for needle in [
+        "as of 2025-01-01",
+        "critical task",
+        "milestone",
+        "marker-end=",
+        "P10–P90",
+        "2026",
+    ] {
         assert!(gantt.contains(needle), "gantt lacks {needle}");
     }
     let power = String::from_utf8(fs::read(out.join("power-loudoun-va.svg")).unwrap()).unwrap();
@@ -144,8 +169,16 @@ fn without_monte_carlo_there_are_no_monte_carlo_charts() {
 fn same_inputs_and_seed_give_the_same_bytes_on_any_thread_count() {
     let tmp = tempfile::tempdir().unwrap();
     let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
-    ok(&report(&sites(), &a, &["--mc", "300", "--seed", "7", "--threads", "1"]));
-    ok(&report(&sites(), &b, &["--mc", "300", "--seed", "7", "--threads", "3"]));
+    ok(&report(
+        &sites(),
+        &a,
+        &["--mc", "300", "--seed", "7", "--threads", "1"],
+    ));
+    ok(&report(
+        &sites(),
+        &b,
+        &["--mc", "300", "--seed", "7", "--threads", "3"],
+    ));
     let (fa, fb) = (files(&a), files(&b));
     assert_eq!(fa.len(), fb.len());
     for ((na, ba), (nb, bb)) in fa.iter().zip(&fb) {
@@ -174,7 +207,10 @@ fn users_text_is_escaped_in_the_page_and_every_svg() {
         if name.ends_with(".svg") {
             // Parsed, the names are text, never elements.
             let doc = roxmltree::Document::parse(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
-            assert!(doc.descendants().all(|n| n.tag_name().name() != "script"), "{name}");
+            assert!(
+                doc.descendants().all(|n| n.tag_name().name() != "script"),
+                "{name}"
+            );
         }
     }
     let html = fs::read_to_string(out.join("report.html")).unwrap();
@@ -182,10 +218,19 @@ fn users_text_is_escaped_in_the_page_and_every_svg() {
     let gantt = fs::read_to_string(out.join("gantt-abilene-tx.svg")).unwrap();
     let doc = roxmltree::Document::parse(&gantt).unwrap();
     let texts: Vec<&str> = doc.descendants().filter_map(|n| n.text()).collect();
-    assert!(texts.iter().any(|t| t.contains(SITE_NAME)), "site name not in the Gantt's text");
-    assert!(texts.contains(&TASK_NAME), "task name not a label in the Gantt");
+    assert!(
+        texts.iter().any(|t| t.contains(SITE_NAME)),
+        "site name not in the Gantt's text"
+    );
+    assert!(
+        texts.contains(&TASK_NAME),
+        "task name not a label in the Gantt"
+    );
     // The page, the Gantt, the power chart and the Monte Carlo charts name the site.
-    assert!(site_seen >= 4, "site name escaped in only {site_seen} files");
+    assert!(
+        site_seen >= 4,
+        "site name escaped in only {site_seen} files"
+    );
 }
 
 #[test]
@@ -196,7 +241,12 @@ fn a_bad_scenario_or_flag_exits_2_and_writes_nothing() {
     fs::write(dir.join("campus-oh.yaml"), "name: [unclosed\n").unwrap();
     let out = tmp.path().join("out");
     let o = report(&dir, &out, &[]);
-    assert_eq!(o.status.code(), Some(2), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     assert!(!out.exists());
     let o = report(&sites(), &out, &["--mc", "0"]);
     assert_eq!(o.status.code(), Some(2));
@@ -215,7 +265,11 @@ fn the_page_renders_in_chromium_offline_with_no_console_error() {
     let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
     let missing: Vec<&str> = [
         (!Path::new(&chromium).exists()).then_some("chromium (.ci/install-browser)"),
-        Command::new("node").arg("--version").output().is_err().then_some("node"),
+        Command::new("node")
+            .arg("--version")
+            .output()
+            .is_err()
+            .then_some("node"),
         (!browser_dir.join("node_modules/playwright-core").exists())
             .then_some("playwright-core (npm ci in tests/browser)"),
     ]
@@ -255,16 +309,32 @@ fn the_page_renders_in_chromium_offline_with_no_console_error() {
     );
     let r: serde_json::Value = serde_json::from_str(stdout.trim()).expect("check.mjs prints JSON");
     let empty = |k: &str| r[k].as_array().is_some_and(|a| a.is_empty());
-    for key in ["consoleErrors", "pageErrors", "requests", "blocked", "missingText"] {
+    for key in [
+        "consoleErrors",
+        "pageErrors",
+        "requests",
+        "blocked",
+        "missingText",
+    ] {
         assert!(empty(key), "{key}: {}", r[key]);
     }
     assert_eq!(r["scripts"], 0, "a <script> element exists");
     let svgs = r["svgs"].as_array().expect("svgs");
-    let charts = files(&out).iter().filter(|(n, _)| n.ends_with(".svg")).count();
+    let charts = files(&out)
+        .iter()
+        .filter(|(n, _)| n.ends_with(".svg"))
+        .count();
     assert_eq!(svgs.len(), charts, "{svgs:?}");
     for s in svgs {
-        let (w, h) = (s["width"].as_f64().unwrap_or(0.0), s["height"].as_f64().unwrap_or(0.0));
-        assert!(w > 100.0 && h > 100.0, "chart {} renders at {w}x{h}", s["id"]);
+        let (w, h) = (
+            s["width"].as_f64().unwrap_or(0.0),
+            s["height"].as_f64().unwrap_or(0.0),
+        );
+        assert!(
+            w > 100.0 && h > 100.0,
+            "chart {} renders at {w}x{h}",
+            s["id"]
+        );
     }
     println!("screenshot: {}", shot.display());
 }

@@ -26,7 +26,13 @@ pub fn charts(scenario: &Scenario, t: &Timeline, mc: Option<&McResult>) -> Vec<C
             continue;
         };
         let site_mc = mc.and_then(|m| m.sites.iter().find(|s| s.id == site.id));
-        out.push(svg::gantt::chart(clock, model, site, site_mc, &format!("g{i}")));
+        out.push(svg::gantt::chart(
+            clock,
+            model,
+            site,
+            site_mc,
+            &format!("g{i}"),
+        ));
     }
     for site in &t.sites {
         out.push(svg::power::chart(clock, site));
@@ -115,7 +121,12 @@ fn page(t: &Timeline, mc: Option<&McResult>, charts: &[Chart]) -> String {
         let mut any = false;
         for c in charts.iter().filter(|c| pick(c)) {
             if !any {
-                let _ = write!(h, "<h2>{}</h2>\n<p class=\"meta\">{}</p>\n", esc(title), esc(intro));
+                let _ = write!(
+                    h,
+                    "<h2>{}</h2>\n<p class=\"meta\">{}</p>\n",
+                    esc(title),
+                    esc(intro)
+                );
                 any = true;
             }
             figure(h, c);
@@ -223,7 +234,11 @@ fn summary_table(h: &mut String, t: &Timeline, mc: Option<&McResult>) {
 /// "$1.2B", "−$350M".
 fn usd(v: i64) -> String {
     let s = si((v as f64).abs());
-    if v < 0 { format!("−${s}") } else { format!("${s}") }
+    if v < 0 {
+        format!("−${s}")
+    } else {
+        format!("${s}")
+    }
 }
 
 /// A file name as a relative URL: anything but unreserved characters is %-encoded.

@@ -31,7 +31,9 @@ impl TimeScale {
         TimeScale {
             clock,
             d0: (lo_date - clock.start).num_days(),
-            d1: (hi_date - clock.start).num_days().max((lo_date - clock.start).num_days() + 1),
+            d1: (hi_date - clock.start)
+                .num_days()
+                .max((lo_date - clock.start).num_days() + 1),
             x0,
             x1,
         }
@@ -88,7 +90,13 @@ impl TimeScale {
                     if date.month() == 1 { "1.2" } else { "0.8" }
                 ),
             );
-            svg.line(x, bottom, x, bottom + 4.0, &format!("stroke=\"{}\"", palette::AXIS));
+            svg.line(
+                x,
+                bottom,
+                x,
+                bottom + 4.0,
+                &format!("stroke=\"{}\"", palette::AXIS),
+            );
             let muted = format!("text-anchor=\"middle\" fill=\"{}\"", palette::MUTED);
             if step >= 12 {
                 svg.text(x, bottom + 17.0, &date.year().to_string(), &muted);
@@ -115,7 +123,15 @@ impl TimeScale {
     }
 
     /// A dashed vertical line with a label at its top, e.g. the as-of date.
-    pub fn marker(&self, svg: &mut Svg, day: i64, top: f64, bottom: f64, label: &str, colour: &str) {
+    pub fn marker(
+        &self,
+        svg: &mut Svg,
+        day: i64,
+        top: f64,
+        bottom: f64,
+        label: &str,
+        colour: &str,
+    ) {
         if day < self.d0 || day > self.d1 {
             return;
         }
@@ -127,13 +143,19 @@ impl TimeScale {
             bottom,
             &format!("stroke=\"{colour}\" stroke-width=\"1.5\" stroke-dasharray=\"5 3\""),
         );
-        let anchor = if x > (self.x0 + self.x1) / 2.0 { "end" } else { "start" };
+        let anchor = if x > (self.x0 + self.x1) / 2.0 {
+            "end"
+        } else {
+            "start"
+        };
         let dx = if anchor == "end" { -4.0 } else { 4.0 };
         svg.text(
             x + dx,
             top + 11.0,
             label,
-            &format!("text-anchor=\"{anchor}\" font-size=\"11\" fill=\"{colour}\" font-weight=\"600\""),
+            &format!(
+                "text-anchor=\"{anchor}\" font-size=\"11\" fill=\"{colour}\" font-weight=\"600\""
+            ),
         );
     }
 }
@@ -169,13 +191,19 @@ impl ValueScale {
 
     pub fn y(&self, v: f64) -> f64 {
         let span = (self.v1 - self.v0).max(f64::MIN_POSITIVE);
-        let v = if v.is_finite() { v.clamp(self.v0, self.v1) } else { self.v0 };
+        let v = if v.is_finite() {
+            v.clamp(self.v0, self.v1)
+        } else {
+            self.v0
+        };
         self.y0 - (v - self.v0) / span * (self.y0 - self.y1)
     }
 
     pub fn ticks(&self) -> Vec<f64> {
         let count = ((self.v1 - self.v0) / self.step).round().clamp(0.0, 50.0) as i64;
-        (0..=count).map(|i| self.v0 + i as f64 * self.step).collect()
+        (0..=count)
+            .map(|i| self.v0 + i as f64 * self.step)
+            .collect()
     }
 
     /// Horizontal grid lines from `x0` to `x1`, labels left of `x0`, and a rotated axis title.

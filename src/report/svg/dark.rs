@@ -62,7 +62,12 @@ pub fn chart(clock: Clock, t: &Timeline) -> Chart {
     let legend: Vec<(Swatch, String)> = REASONS
         .iter()
         .zip(totals)
-        .map(|((label, colour), total)| (Swatch::Box(colour), format!("{label} ({})", si(total as f64))))
+        .map(|((label, colour), total)| {
+            (
+                Swatch::Box(colour),
+                format!("{label} ({})", si(total as f64)),
+            )
+        })
         .collect();
     svg.legend(X0, 64.0, &legend);
     values.draw(&mut svg, X0, X1, "GPU-days per month", si);
@@ -77,7 +82,10 @@ pub fn chart(clock: Clock, t: &Timeline) -> Chart {
             if *value == 0 {
                 continue;
             }
-            let (y_lo, y_hi) = (values.y(acc as f64), values.y(acc.saturating_add(*value) as f64));
+            let (y_lo, y_hi) = (
+                values.y(acc as f64),
+                values.y(acc.saturating_add(*value) as f64),
+            );
             svg.raw(&format!(
                 "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\"><title>{} {}: {} GPU-days</title></rect>\n",
                 super::n(x0 + 0.5),
@@ -100,7 +108,14 @@ pub fn chart(clock: Clock, t: &Timeline) -> Chart {
             &format!("text-anchor=\"middle\" fill=\"{}\"", palette::MUTED),
         );
     }
-    scale.marker(&mut svg, 0, TOP - 12.0, BOTTOM, &format!("as of {}", clock.start), palette::PURPLE);
+    scale.marker(
+        &mut svg,
+        0,
+        TOP - 12.0,
+        BOTTOM,
+        &format!("as of {}", clock.start),
+        palette::PURPLE,
+    );
     let total = totals.iter().fold(0u64, |a, b| a.saturating_add(*b));
     Chart {
         file: "dark-gpu-days.svg".into(),

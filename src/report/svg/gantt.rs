@@ -34,13 +34,7 @@ enum RowKind<'a> {
 
 /// `site` is the scenario's site the timeline row came from (for dependencies);
 /// `pfx` makes the chart's element ids unique on a page.
-pub fn chart(
-    clock: Clock,
-    site: &Site,
-    t: &SiteTimeline,
-    mc: Option<&SiteMc>,
-    pfx: &str,
-) -> Chart {
+pub fn chart(clock: Clock, site: &Site, t: &SiteTimeline, mc: Option<&SiteMc>, pfx: &str) -> Chart {
     let day = |s: &str| clock.day(s);
     let starts: Vec<i64> = t.tasks.iter().map(|r| day(&r.start).unwrap_or(0)).collect();
     let finishes: Vec<i64> = t
@@ -121,7 +115,10 @@ pub fn chart(
         (Swatch::Box(TASK_FILL), "task with float".to_string()),
         (Swatch::Line(ARROW, "2 2"), "total float".to_string()),
         (Swatch::Diamond(palette::INK), "milestone".to_string()),
-        (Swatch::Box(DELIVERED), "racks delivered, not yet powered".to_string()),
+        (
+            Swatch::Box(DELIVERED),
+            "racks delivered, not yet powered".to_string(),
+        ),
         (Swatch::Box(ENERGIZING), "racks energizing".to_string()),
     ];
     if mc.is_some() {
@@ -189,7 +186,11 @@ pub fn chart(
             let from = if down { yp + BAR / 2.0 } else { yp - BAR / 2.0 };
             if xs - xf >= 12.0 {
                 // Elbow: out of the predecessor's end, down, into the successor's start.
-                svg.polyline(&[(xf, yp), (xf + 6.0, yp), (xf + 6.0, ys), (xs, ys)], false, &attrs);
+                svg.polyline(
+                    &[(xf, yp), (xf + 6.0, yp), (xf + 6.0, ys), (xs, ys)],
+                    false,
+                    &attrs,
+                );
             } else {
                 // The successor starts at (or just after) the predecessor's end: drop onto its top.
                 let x = xs.max(xf) + 3.0;
@@ -219,7 +220,10 @@ pub fn chart(
                         scale.x(s),
                         y,
                         7.0,
-                        &format!("fill=\"{}\" stroke=\"#FFFFFF\"", if r.critical { CRITICAL } else { palette::INK }),
+                        &format!(
+                            "fill=\"{}\" stroke=\"#FFFFFF\"",
+                            if r.critical { CRITICAL } else { palette::INK }
+                        ),
                     );
                     svg.text(
                         scale.x(s) + 11.0,
@@ -234,7 +238,9 @@ pub fn chart(
                         y - BAR / 2.0,
                         (x1 - x0).max(2.0),
                         BAR,
-                        &format!("fill=\"{fill}\" stroke=\"{stroke}\" stroke-width=\"0.8\" rx=\"2\""),
+                        &format!(
+                            "fill=\"{fill}\" stroke=\"{stroke}\" stroke-width=\"0.8\" rx=\"2\""
+                        ),
                     );
                     // The duration right of the bar, then the float as a dotted tail
                     // from past the label to the latest finish that delays nothing.
@@ -253,7 +259,9 @@ pub fn chart(
                             y,
                             fl,
                             y,
-                            &format!("stroke=\"{ARROW}\" stroke-width=\"1.2\" stroke-dasharray=\"2 3\""),
+                            &format!(
+                                "stroke=\"{ARROW}\" stroke-width=\"1.2\" stroke-dasharray=\"2 3\""
+                            ),
                         );
                         svg.line(fl, y - 3.0, fl, y + 3.0, &format!("stroke=\"{ARROW}\""));
                     }
@@ -283,7 +291,10 @@ pub fn chart(
                         y - BAR / 2.0,
                         scale.x(end) - scale.x(d),
                         BAR,
-                        &format!("fill=\"{DELIVERED}\" stroke=\"{}\" stroke-width=\"0.6\"", palette::AXIS),
+                        &format!(
+                            "fill=\"{DELIVERED}\" stroke=\"{}\" stroke-width=\"0.6\"",
+                            palette::AXIS
+                        ),
                     );
                 }
                 if let Some(d) = on {
@@ -295,7 +306,12 @@ pub fn chart(
                         BAR,
                         &format!("fill=\"{ENERGIZING}\" fill-opacity=\"0.85\""),
                     );
-                    svg.diamond(scale.x(d), y, 7.0, &format!("fill=\"{}\" stroke=\"#FFFFFF\"", palette::INK));
+                    svg.diamond(
+                        scale.x(d),
+                        y,
+                        7.0,
+                        &format!("fill=\"{}\" stroke=\"#FFFFFF\"", palette::INK),
+                    );
                     svg.text(
                         scale.x(end) + 5.0,
                         y + 4.0,
@@ -321,12 +337,20 @@ pub fn chart(
                 }
                 match d {
                     Some(d) => {
-                        svg.diamond(scale.x(*d), y, 7.5, &format!("fill=\"{}\" stroke=\"#FFFFFF\"", palette::INK));
+                        svg.diamond(
+                            scale.x(*d),
+                            y,
+                            7.5,
+                            &format!("fill=\"{}\" stroke=\"#FFFFFF\"", palette::INK),
+                        );
                         svg.text(
                             scale.x(*d) + 11.0,
                             y - 5.0,
                             &clock.date(*d).to_string(),
-                            &format!("font-size=\"11\" font-weight=\"600\" fill=\"{}\"", palette::INK),
+                            &format!(
+                                "font-size=\"11\" font-weight=\"600\" fill=\"{}\"",
+                                palette::INK
+                            ),
                         );
                     }
                     None => svg.text(

@@ -23,7 +23,11 @@ pub fn whisker(svg: &mut Svg, scale: &TimeScale, clock: Clock, y: f64, s: &DateS
     svg.line(x10, y, x90, y, &stroke);
     svg.line(x10, y - 5.0, x10, y + 5.0, &stroke);
     if late {
-        svg.polyline(&[(x90 - 5.0, y - 4.0), (x90, y), (x90 - 5.0, y + 4.0)], false, &format!("fill=\"none\" {stroke}"));
+        svg.polyline(
+            &[(x90 - 5.0, y - 4.0), (x90, y), (x90 - 5.0, y + 4.0)],
+            false,
+            &format!("fill=\"none\" {stroke}"),
+        );
     } else {
         svg.line(x90, y - 5.0, x90, y + 5.0, &stroke);
     }
@@ -38,7 +42,10 @@ pub fn whisker(svg: &mut Svg, scale: &TimeScale, clock: Clock, y: f64, s: &DateS
 }
 
 fn site_name<'a>(t: &'a Timeline, id: &'a str) -> &'a str {
-    t.sites.iter().find(|s| s.id == id).map_or(id, |s| s.name.as_str())
+    t.sites
+        .iter()
+        .find(|s| s.id == id)
+        .map_or(id, |s| s.name.as_str())
 }
 
 /// S-curves: the share of runs in which each site's first rack is powered by each date.
@@ -84,7 +91,10 @@ pub fn power_on(clock: Clock, t: &Timeline, mc: &McResult) -> Chart {
                 (Some(a), None) => format!("P10 {a} – P90 after horizon"),
                 _ => "after horizon".into(),
             };
-            (Swatch::Line(palette::series(i), "none"), format!("{name}: {range}"))
+            (
+                Swatch::Line(palette::series(i), "none"),
+                format!("{name}: {range}"),
+            )
         })
         .collect();
     // One site a row keeps long names readable.
@@ -95,8 +105,22 @@ pub fn power_on(clock: Clock, t: &Timeline, mc: &McResult) -> Chart {
     scale.draw(&mut svg, top, bottom);
     for q in [0.1, 0.5, 0.9] {
         let y = values.y(q);
-        svg.line(X0, y, X1, y, &format!("stroke=\"{}\" stroke-dasharray=\"4 3\"", palette::AXIS));
-        svg.text(X1 - 4.0, y - 4.0, &format!("P{}", (q * 100.0) as u32), &format!("text-anchor=\"end\" font-size=\"11\" fill=\"{}\"", palette::MUTED));
+        svg.line(
+            X0,
+            y,
+            X1,
+            y,
+            &format!("stroke=\"{}\" stroke-dasharray=\"4 3\"", palette::AXIS),
+        );
+        svg.text(
+            X1 - 4.0,
+            y - 4.0,
+            &format!("P{}", (q * 100.0) as u32),
+            &format!(
+                "text-anchor=\"end\" font-size=\"11\" fill=\"{}\"",
+                palette::MUTED
+            ),
+        );
     }
     let runs = mc.runs.max(1) as f64;
     for (i, s) in mc.sites.iter().enumerate() {
@@ -113,7 +137,11 @@ pub fn power_on(clock: Clock, t: &Timeline, mc: &McResult) -> Chart {
             pts.push((x, values.y(acc as f64 / runs)));
         }
         pts.push((scale.x(scale.d1), values.y(acc as f64 / runs)));
-        svg.polyline(&pts, false, &format!("fill=\"none\" stroke=\"{colour}\" stroke-width=\"2.4\""));
+        svg.polyline(
+            &pts,
+            false,
+            &format!("fill=\"none\" stroke=\"{colour}\" stroke-width=\"2.4\""),
+        );
         if let Some(p50) = s.first_power_on.p50.as_deref().and_then(|d| clock.day(d)) {
             let (x, y) = (scale.x(p50), values.y(0.5));
             svg.raw(&format!(
@@ -131,7 +159,14 @@ pub fn power_on(clock: Clock, t: &Timeline, mc: &McResult) -> Chart {
             );
         }
     }
-    scale.marker(&mut svg, 0, top - 12.0, bottom, &format!("as of {}", clock.start), palette::PURPLE);
+    scale.marker(
+        &mut svg,
+        0,
+        top - 12.0,
+        bottom,
+        &format!("as of {}", clock.start),
+        palette::PURPLE,
+    );
     Chart {
         file: "mc-power-on.svg".into(),
         heading: "First power-on: Monte Carlo S-curves".into(),
@@ -164,8 +199,16 @@ pub fn milestones(clock: Clock, t: &Timeline, mc: &McResult) -> Chart {
         rows.push(Row::Site(site_name(t, &s.id)));
         if let Some(det) = det {
             for task in &s.tasks {
-                if let Some(row) = det.tasks.iter().find(|r| r.id == task.id && r.duration_days == 0) {
-                    rows.push(Row::Milestone(row.name.clone(), day(Some(&row.finish)), &task.finish));
+                if let Some(row) = det
+                    .tasks
+                    .iter()
+                    .find(|r| r.id == task.id && r.duration_days == 0)
+                {
+                    rows.push(Row::Milestone(
+                        row.name.clone(),
+                        day(Some(&row.finish)),
+                        &task.finish,
+                    ));
                 }
             }
         }
@@ -184,9 +227,13 @@ pub fn milestones(clock: Clock, t: &Timeline, mc: &McResult) -> Chart {
     let mut hi = 0i64;
     for r in &rows {
         if let Row::Milestone(_, d, s) = r {
-            for x in [*d, day(s.p90.as_deref()), s.p90.is_none().then_some(horizon)]
-                .into_iter()
-                .flatten()
+            for x in [
+                *d,
+                day(s.p90.as_deref()),
+                s.p90.is_none().then_some(horizon),
+            ]
+            .into_iter()
+            .flatten()
             {
                 hi = hi.max(x);
             }
@@ -204,7 +251,10 @@ pub fn milestones(clock: Clock, t: &Timeline, mc: &McResult) -> Chart {
         64.0,
         &[
             (Swatch::Whisker(palette::INK), "P10–P90, dot at P50".into()),
-            (Swatch::Diamond(palette::VERMILLION), "deterministic plan".into()),
+            (
+                Swatch::Diamond(palette::VERMILLION),
+                "deterministic plan".into(),
+            ),
         ],
     );
     scale.draw(&mut svg, TOP, bottom);
@@ -213,25 +263,58 @@ pub fn milestones(clock: Clock, t: &Timeline, mc: &McResult) -> Chart {
         let y = TOP + i as f64 * ROW + ROW / 2.0;
         match r {
             Row::Site(name) => {
-                svg.rect(LABEL_X - 6.0, y - ROW / 2.0, WIDTH - 2.0 * (LABEL_X - 6.0), ROW, "fill=\"#EEF1F5\"");
-                svg.text_tip(LABEL_X, y + 4.0, &fit(name, WIDTH - 40.0), name, "font-weight=\"700\"");
+                svg.rect(
+                    LABEL_X - 6.0,
+                    y - ROW / 2.0,
+                    WIDTH - 2.0 * (LABEL_X - 6.0),
+                    ROW,
+                    "fill=\"#EEF1F5\"",
+                );
+                svg.text_tip(
+                    LABEL_X,
+                    y + 4.0,
+                    &fit(name, WIDTH - 40.0),
+                    name,
+                    "font-weight=\"700\"",
+                );
             }
             Row::Milestone(name, det, s) => {
-                svg.text_tip(LABEL_X + 10.0, y + 4.0, &fit(name, X0 - LABEL_X - 24.0), name, "");
+                svg.text_tip(
+                    LABEL_X + 10.0,
+                    y + 4.0,
+                    &fit(name, X0 - LABEL_X - 24.0),
+                    name,
+                    "",
+                );
                 whisker(&mut svg, &scale, clock, y, s);
                 if let Some(d) = det {
-                    svg.diamond(scale.x(*d), y, 6.0, &format!("fill=\"{}\" fill-opacity=\"0.9\"", palette::VERMILLION));
+                    svg.diamond(
+                        scale.x(*d),
+                        y,
+                        6.0,
+                        &format!("fill=\"{}\" fill-opacity=\"0.9\"", palette::VERMILLION),
+                    );
                 }
                 let text = match (&s.p50, &s.p90) {
                     (Some(a), Some(b)) => format!("P50 {a} · P90 {b}"),
                     (Some(a), None) => format!("P50 {a} · P90 after horizon"),
-                    _ => format!("P50 after horizon ({} of runs late)", percent(s.not_by_horizon)),
+                    _ => format!(
+                        "P50 after horizon ({} of runs late)",
+                        percent(s.not_by_horizon)
+                    ),
                 };
                 svg.text(X1 + 14.0, y + 4.0, &text, &muted);
             }
         }
     }
-    scale.marker(&mut svg, 0, TOP - 14.0, bottom, &format!("as of {}", clock.start), palette::PURPLE);
+    scale.marker(
+        &mut svg,
+        0,
+        TOP - 14.0,
+        bottom,
+        &format!("as of {}", clock.start),
+        palette::PURPLE,
+    );
     Chart {
         file: "mc-milestones.svg".into(),
         heading: "Milestones: Monte Carlo ranges".into(),
@@ -294,8 +377,14 @@ pub fn tornado(t: &Timeline, mc: &McResult) -> Chart {
         LABEL_X,
         64.0,
         &[
-            (Swatch::Box(palette::VERMILLION), "longer task → later power-on".into()),
-            (Swatch::Box(palette::BLUE), "longer task → earlier power-on".into()),
+            (
+                Swatch::Box(palette::VERMILLION),
+                "longer task → later power-on".into(),
+            ),
+            (
+                Swatch::Box(palette::BLUE),
+                "longer task → earlier power-on".into(),
+            ),
         ],
     );
     let x = |v: f64| X0 + (v.clamp(-1.0, 1.0) + 1.0) / 2.0 * (X1 - X0);
@@ -307,26 +396,68 @@ pub fn tornado(t: &Timeline, mc: &McResult) -> Chart {
             bottom,
             &format!(
                 "stroke=\"{}\" stroke-width=\"{}\"",
-                if v == 0.0 { palette::AXIS } else { palette::GRID },
+                if v == 0.0 {
+                    palette::AXIS
+                } else {
+                    palette::GRID
+                },
                 if v == 0.0 { "1.2" } else { "0.8" }
             ),
         );
-        svg.text(x(v), bottom + 17.0, &format!("{v:+.1}").replace("+0.0", "0"), &format!("text-anchor=\"middle\" fill=\"{}\"", palette::MUTED));
+        svg.text(
+            x(v),
+            bottom + 17.0,
+            &format!("{v:+.1}").replace("+0.0", "0"),
+            &format!("text-anchor=\"middle\" fill=\"{}\"", palette::MUTED),
+        );
     }
-    svg.text((X0 + X1) / 2.0, bottom + 36.0, "rank correlation with first power-on (ρ)", &format!("text-anchor=\"middle\" fill=\"{}\"", palette::MUTED));
+    svg.text(
+        (X0 + X1) / 2.0,
+        bottom + 36.0,
+        "rank correlation with first power-on (ρ)",
+        &format!("text-anchor=\"middle\" fill=\"{}\"", palette::MUTED),
+    );
     let muted = format!("font-size=\"11\" fill=\"{}\"", palette::MUTED);
     for (i, r) in rows.iter().enumerate() {
         let y = TOP + i as f64 * ROW + ROW / 2.0;
         match r {
             Row::Site(name) => {
-                svg.rect(LABEL_X - 6.0, y - ROW / 2.0, WIDTH - 2.0 * (LABEL_X - 6.0), ROW, "fill=\"#EEF1F5\"");
-                svg.text_tip(LABEL_X, y + 4.0, &fit(name, WIDTH - 40.0), name, "font-weight=\"700\"");
+                svg.rect(
+                    LABEL_X - 6.0,
+                    y - ROW / 2.0,
+                    WIDTH - 2.0 * (LABEL_X - 6.0),
+                    ROW,
+                    "fill=\"#EEF1F5\"",
+                );
+                svg.text_tip(
+                    LABEL_X,
+                    y + 4.0,
+                    &fit(name, WIDTH - 40.0),
+                    name,
+                    "font-weight=\"700\"",
+                );
             }
             Row::Task(name, rho, crit) => {
-                svg.text_tip(LABEL_X + 10.0, y + 4.0, &fit(name, X0 - LABEL_X - 24.0), name, "");
+                svg.text_tip(
+                    LABEL_X + 10.0,
+                    y + 4.0,
+                    &fit(name, X0 - LABEL_X - 24.0),
+                    name,
+                    "",
+                );
                 let (a, b) = (x(0.0), x(*rho));
-                let colour = if *rho >= 0.0 { palette::VERMILLION } else { palette::BLUE };
-                svg.rect(a.min(b), y - 7.0, (a - b).abs().max(1.0), 14.0, &format!("fill=\"{colour}\" rx=\"2\""));
+                let colour = if *rho >= 0.0 {
+                    palette::VERMILLION
+                } else {
+                    palette::BLUE
+                };
+                svg.rect(
+                    a.min(b),
+                    y - 7.0,
+                    (a - b).abs().max(1.0),
+                    14.0,
+                    &format!("fill=\"{colour}\" rx=\"2\""),
+                );
                 svg.text(
                     X1 + 14.0,
                     y + 4.0,
@@ -334,7 +465,12 @@ pub fn tornado(t: &Timeline, mc: &McResult) -> Chart {
                     &muted,
                 );
             }
-            Row::Nothing => svg.text(X0, y + 4.0, "no task duration varies with first power-on", &muted),
+            Row::Nothing => svg.text(
+                X0,
+                y + 4.0,
+                "no task duration varies with first power-on",
+                &muted,
+            ),
         }
     }
     Chart {

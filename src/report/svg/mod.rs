@@ -222,24 +222,31 @@ impl Svg {
         let mut at = x;
         for (swatch, label) in entries {
             match swatch {
-                Swatch::Box(fill) => {
-                    self.rect(at, y - 9.0, 14.0, 10.0, &format!("fill=\"{fill}\" rx=\"2\""))
-                }
+                Swatch::Box(fill) => self.rect(
+                    at,
+                    y - 9.0,
+                    14.0,
+                    10.0,
+                    &format!("fill=\"{fill}\" rx=\"2\""),
+                ),
                 Swatch::Line(stroke, dash) => self.line(
                     at,
                     y - 4.0,
                     at + 14.0,
                     y - 4.0,
-                    &format!("stroke=\"{stroke}\" stroke-width=\"2.5\" stroke-dasharray=\"{dash}\""),
+                    &format!(
+                        "stroke=\"{stroke}\" stroke-width=\"2.5\" stroke-dasharray=\"{dash}\""
+                    ),
                 ),
-                Swatch::Diamond(fill) => {
-                    self.diamond(
+                Swatch::Diamond(fill) => self.diamond(
                     at + 7.0,
                     y - 4.0,
                     6.0,
-                    &format!("fill=\"{fill}\" stroke=\"{}\" stroke-width=\"0.8\"", palette::INK),
-                )
-                }
+                    &format!(
+                        "fill=\"{fill}\" stroke=\"{}\" stroke-width=\"0.8\"",
+                        palette::INK
+                    ),
+                ),
                 Swatch::Whisker(stroke) => {
                     self.line(
                         at,
@@ -248,7 +255,13 @@ impl Svg {
                         y - 4.0,
                         &format!("stroke=\"{stroke}\" stroke-width=\"1.5\""),
                     );
-                    self.line(at, y - 8.0, at, y, &format!("stroke=\"{stroke}\" stroke-width=\"1.5\""));
+                    self.line(
+                        at,
+                        y - 8.0,
+                        at,
+                        y,
+                        &format!("stroke=\"{stroke}\" stroke-width=\"1.5\""),
+                    );
                     self.line(
                         at + 14.0,
                         y - 8.0,

@@ -71,13 +71,20 @@ pub fn chart(clock: Clock, t: &SiteTimeline) -> Chart {
         svg.polyline(
             &drawn,
             true,
-            &format!("fill=\"{}\" fill-opacity=\"0.55\" stroke=\"{}\" stroke-width=\"1\"", palette::GREEN, palette::GREEN),
+            &format!(
+                "fill=\"{}\" fill-opacity=\"0.55\" stroke=\"{}\" stroke-width=\"1\"",
+                palette::GREEN,
+                palette::GREEN
+            ),
         );
     }
     svg.polyline(
         &step(|p| p.1),
         false,
-        &format!("fill=\"none\" stroke=\"{}\" stroke-width=\"2.2\"", palette::BLUE),
+        &format!(
+            "fill=\"none\" stroke=\"{}\" stroke-width=\"2.2\"",
+            palette::BLUE
+        ),
     );
     if points.is_empty() {
         svg.text(
@@ -87,7 +94,14 @@ pub fn chart(clock: Clock, t: &SiteTimeline) -> Chart {
             &format!("text-anchor=\"middle\" fill=\"{}\"", palette::MUTED),
         );
     }
-    scale.marker(&mut svg, 0, TOP - 12.0, BOTTOM, &format!("as of {}", clock.start), palette::PURPLE);
+    scale.marker(
+        &mut svg,
+        0,
+        TOP - 12.0,
+        BOTTOM,
+        &format!("as of {}", clock.start),
+        palette::PURPLE,
+    );
     let peak_drawn = points.iter().map(|p| p.2).fold(0.0f64, f64::max);
     Chart {
         file: format!("power-{}.svg", t.id),

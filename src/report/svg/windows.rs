@@ -71,10 +71,22 @@ pub fn chart(clock: Clock, t: &Timeline) -> Chart {
         LABEL_X,
         66.0,
         &[
-            (Swatch::Box(palette::series(0)), "our order's window (colour: generation)".into()),
-            (Swatch::Diamond(palette::series(0)), "a rival's first power-on".into()),
-            (Swatch::Line(palette::INK, "none"), "window still open at the horizon ▸".into()),
-            (Swatch::Diamond("#FFFFFF"), "no window: powered on after parity".into()),
+            (
+                Swatch::Box(palette::series(0)),
+                "our order's window (colour: generation)".into(),
+            ),
+            (
+                Swatch::Diamond(palette::series(0)),
+                "a rival's first power-on".into(),
+            ),
+            (
+                Swatch::Line(palette::INK, "none"),
+                "window still open at the horizon ▸".into(),
+            ),
+            (
+                Swatch::Diamond("#FFFFFF"),
+                "no window: powered on after parity".into(),
+            ),
         ],
     );
     scale.draw(&mut svg, TOP, bottom);
@@ -84,8 +96,20 @@ pub fn chart(clock: Clock, t: &Timeline) -> Chart {
         let y = mid(row);
         match kind {
             Row::Generation(g, gi) => {
-                svg.rect(LABEL_X - 6.0, y - ROW / 2.0, X1 + 160.0 - LABEL_X, ROW, "fill=\"#EEF1F5\"");
-                svg.rect(LABEL_X, y - 6.0, 4.0, 12.0, &format!("fill=\"{}\"", palette::series(*gi)));
+                svg.rect(
+                    LABEL_X - 6.0,
+                    y - ROW / 2.0,
+                    X1 + 160.0 - LABEL_X,
+                    ROW,
+                    "fill=\"#EEF1F5\"",
+                );
+                svg.rect(
+                    LABEL_X,
+                    y - 6.0,
+                    4.0,
+                    12.0,
+                    &format!("fill=\"{}\"", palette::series(*gi)),
+                );
                 svg.text(LABEL_X + 10.0, y + 4.0, &clip(g, 30), "font-weight=\"700\"");
             }
             Row::Order(s, o, gi) => {
@@ -93,7 +117,13 @@ pub fn chart(clock: Clock, t: &Timeline) -> Chart {
                 let order = &site.orders[*o];
                 let name = format!("{} · {}", site.id, order.id);
                 let tip = format!("{} ({}), order {}", site.name, site.id, order.id);
-                svg.text_tip(LABEL_X + 10.0, y + 4.0, &fit(&name, X0 - LABEL_X - 24.0), &tip, "");
+                svg.text_tip(
+                    LABEL_X + 10.0,
+                    y + 4.0,
+                    &fit(&name, X0 - LABEL_X - 24.0),
+                    &tip,
+                    "",
+                );
                 let colour = palette::series(*gi);
                 match &order.window {
                     Some(w) if w.days == 0 => {
@@ -101,21 +131,41 @@ pub fn chart(clock: Clock, t: &Timeline) -> Chart {
                         // shipped): no scarce pricing at all.
                         let start = clock.day(&w.start).unwrap_or(0);
                         let x = scale.x(start);
-                        svg.diamond(x, y, 6.0, &format!("fill=\"#FFFFFF\" stroke=\"{colour}\" stroke-width=\"2\""));
+                        svg.diamond(
+                            x,
+                            y,
+                            6.0,
+                            &format!("fill=\"#FFFFFF\" stroke=\"{colour}\" stroke-width=\"2\""),
+                        );
+                        let when = w
+                            .end
+                            .as_deref()
+                            .map(|d| format!(" on {d}"))
+                            .unwrap_or_default();
                         let why = match w.ended_by {
-                            WindowEnd::Successor => "a successor had shipped",
-                            _ => "rivals were at parity",
+                            WindowEnd::Successor => format!("a successor shipped{when}"),
+                            _ => format!("rivals reached parity{when}"),
                         };
                         let text = format!("no window: powered on {} after {why}", w.start);
                         if text_width(&text, 11.0) <= WIDTH - 10.0 - (x + 12.0) {
                             svg.text(x + 12.0, y + 4.0, &text, &muted);
                         } else {
-                            svg.text(x - 10.0, y + 4.0, &text, &format!("{muted} text-anchor=\"end\""));
+                            svg.text(
+                                x - 10.0,
+                                y + 4.0,
+                                &text,
+                                &format!("{muted} text-anchor=\"end\""),
+                            );
                         }
                     }
                     Some(w) => {
                         let start = clock.day(&w.start).unwrap_or(0);
-                        let end = w.end.as_deref().and_then(|e| clock.day(e)).unwrap_or(horizon).max(start);
+                        let end = w
+                            .end
+                            .as_deref()
+                            .and_then(|e| clock.day(e))
+                            .unwrap_or(horizon)
+                            .max(start);
                         let (x0, x1) = (scale.x(start), scale.x(end));
                         svg.rect(
                             x0,
@@ -125,7 +175,12 @@ pub fn chart(clock: Clock, t: &Timeline) -> Chart {
                             &format!("fill=\"{colour}\" fill-opacity=\"0.85\" rx=\"2\""),
                         );
                         if w.ended_by == WindowEnd::Horizon {
-                            svg.text(x1 + 1.0, y + 4.0, "▸", &format!("fill=\"{}\"", palette::INK));
+                            svg.text(
+                                x1 + 1.0,
+                                y + 4.0,
+                                "▸",
+                                &format!("fill=\"{}\"", palette::INK),
+                            );
                         }
                         let what = match w.ended_by {
                             WindowEnd::Parity => "closed by rivals at parity",
@@ -143,10 +198,20 @@ pub fn chart(clock: Clock, t: &Timeline) -> Chart {
                             svg.text(x1 + 12.0, y + 4.0, &text, &muted);
                         } else {
                             // Not enough room right of the bar: write it left of the bar start.
-                            svg.text(x0 - 6.0, y + 4.0, &text, &format!("{muted} text-anchor=\"end\""));
+                            svg.text(
+                                x0 - 6.0,
+                                y + 4.0,
+                                &text,
+                                &format!("{muted} text-anchor=\"end\""),
+                            );
                         }
                     }
-                    None => svg.text(X0 + 4.0, y + 4.0, "no window: not powered by the horizon", &muted),
+                    None => svg.text(
+                        X0 + 4.0,
+                        y + 4.0,
+                        "no window: not powered by the horizon",
+                        &muted,
+                    ),
                 }
             }
             Row::Rival(r, gi) => {
@@ -162,8 +227,26 @@ pub fn chart(clock: Clock, t: &Timeline) -> Chart {
                 match rival.first_power_on.as_deref().and_then(|d| clock.day(d)) {
                     Some(d) => {
                         let x = scale.x(d);
-                        svg.line(x, y, scale.x(horizon), y, &format!("stroke=\"{}\" stroke-width=\"1\" stroke-dasharray=\"3 3\"", palette::series(*gi)));
-                        svg.diamond(x, y, 7.0, &format!("fill=\"{}\" stroke=\"{}\"", palette::series(*gi), palette::INK));
+                        svg.line(
+                            x,
+                            y,
+                            scale.x(horizon),
+                            y,
+                            &format!(
+                                "stroke=\"{}\" stroke-width=\"1\" stroke-dasharray=\"3 3\"",
+                                palette::series(*gi)
+                            ),
+                        );
+                        svg.diamond(
+                            x,
+                            y,
+                            7.0,
+                            &format!(
+                                "fill=\"{}\" stroke=\"{}\"",
+                                palette::series(*gi),
+                                palette::INK
+                            ),
+                        );
                         svg.text(
                             x + 11.0,
                             y - 3.0,
@@ -180,19 +263,33 @@ pub fn chart(clock: Clock, t: &Timeline) -> Chart {
             }
         }
     }
-    scale.marker(&mut svg, 0, TOP - 14.0, bottom, &format!("as of {}", clock.start), palette::PURPLE);
-    scale.marker(&mut svg, horizon, TOP - 14.0, bottom, &format!("horizon {}", clock.horizon), palette::MUTED);
+    scale.marker(
+        &mut svg,
+        0,
+        TOP - 14.0,
+        bottom,
+        &format!("as of {}", clock.start),
+        palette::PURPLE,
+    );
+    scale.marker(
+        &mut svg,
+        horizon,
+        TOP - 14.0,
+        bottom,
+        &format!("horizon {}", clock.horizon),
+        palette::MUTED,
+    );
     let windows = t
         .sites
         .iter()
         .flat_map(|s| &s.orders)
-        .filter(|o| o.window.is_some())
+        .filter(|o| o.window.as_ref().is_some_and(|w| w.days > 0))
         .count();
     Chart {
         file: "windows.svg".into(),
         heading: "Revenue windows against rivals".into(),
         caption: format!(
-            "{windows} order(s) with a window, {} rival(s). Rows are grouped by GPU generation: \
+            "{windows} order(s) with a revenue window, {} rival(s). Rows are grouped by GPU generation: \
              a rival's diamond marks its first power-on; its dashed line, the time it is in the market.",
             t.rivals.len()
         ),
