@@ -9,7 +9,7 @@ use crate::timeline::SiteTimeline;
 
 use super::axis::TimeScale;
 use super::mc::whisker;
-use super::{Chart, Clock, Svg, Swatch, clip, fit, palette, text_width};
+use super::{Chart, Clock, HALO, Svg, Swatch, clip, fit, palette, text_width};
 
 const WIDTH: f64 = 1120.0;
 const LABEL_X: f64 = 16.0;
@@ -249,7 +249,7 @@ pub fn chart(clock: Clock, site: &Site, t: &SiteTimeline, mc: Option<&SiteMc>, p
                         x1 + 5.0,
                         y + 4.0,
                         &text,
-                        &format!("font-size=\"11\" fill=\"{}\"", palette::MUTED),
+                        &format!("font-size=\"11\" fill=\"{}\" {HALO}", palette::MUTED),
                     );
                     let tail = x1 + 10.0 + text_width(&text, 11.0);
                     let fl = scale.x(f + r.total_float_days.min(3650) as i64);
@@ -348,7 +348,7 @@ pub fn chart(clock: Clock, site: &Site, t: &SiteTimeline, mc: Option<&SiteMc>, p
                             y - 5.0,
                             &clock.date(*d).to_string(),
                             &format!(
-                                "font-size=\"11\" font-weight=\"600\" fill=\"{}\"",
+                                "font-size=\"11\" font-weight=\"600\" fill=\"{}\" {HALO}",
                                 palette::INK
                             ),
                         );

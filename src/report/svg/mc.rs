@@ -5,7 +5,7 @@ use crate::montecarlo::{DateStats, McResult};
 use crate::timeline::Timeline;
 
 use super::axis::{TimeScale, ValueScale, percent};
-use super::{Chart, Clock, Svg, Swatch, clip, fit, n, palette};
+use super::{Chart, Clock, HALO, Svg, Swatch, clip, fit, n, palette};
 
 const WIDTH: f64 = 1120.0;
 
@@ -117,7 +117,7 @@ pub fn power_on(clock: Clock, t: &Timeline, mc: &McResult) -> Chart {
             y - 4.0,
             &format!("P{}", (q * 100.0) as u32),
             &format!(
-                "text-anchor=\"end\" font-size=\"11\" fill=\"{}\"",
+                "text-anchor=\"end\" font-size=\"11\" fill=\"{}\" {HALO}",
                 palette::MUTED
             ),
         );
@@ -155,7 +155,7 @@ pub fn power_on(clock: Clock, t: &Timeline, mc: &McResult) -> Chart {
                 x + 6.0,
                 y + dy,
                 &clock.date(p50).to_string(),
-                &format!("font-size=\"11\" font-weight=\"600\" fill=\"{colour}\""),
+                &format!("font-size=\"11\" font-weight=\"600\" fill=\"{colour}\" {HALO}"),
             );
         }
     }

@@ -48,6 +48,10 @@ pub mod palette {
     }
 }
 
+/// A white outline behind text that sits on lines or curves, so it stays legible.
+pub const HALO: &str =
+    "stroke=\"#FFFFFF\" stroke-width=\"3\" stroke-linejoin=\"round\" paint-order=\"stroke\"";
+
 pub const FONT: &str = "system-ui, -apple-system, 'Segoe UI', 'DejaVu Sans', Arial, sans-serif";
 
 /// A number as printed in SVG: one decimal place, never `-0.0`, never NaN.
