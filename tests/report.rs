@@ -150,6 +150,19 @@ fn writes_a_self_contained_page_and_every_chart() {
     ] {
         assert!(gantt.contains(needle), "gantt lacks {needle}");
     }
+    // One arrow per dependency; every task has its row.
+    let scenario = warmshell::load_dir(&sites()).unwrap();
+    let site = scenario.sites.iter().find(|s| s.id == "campus-oh").unwrap();
+    let deps: usize = site.tasks.iter().map(|t| t.after.len()).sum();
+    assert!(deps > 10);
+    assert_eq!(gantt.matches("marker-end=").count(), deps);
+    for task in &site.tasks {
+        assert!(
+            gantt.contains(&format!("({}, ", task.id)),
+            "no row for {}",
+            task.id
+        );
+    }
     let power = String::from_utf8(fs::read(out.join("power-loudoun-va.svg")).unwrap()).unwrap();
     for needle in ["MW (facility)", "available", "drawn"] {
         assert!(power.contains(needle), "power chart lacks {needle}");

@@ -4,7 +4,7 @@
 use crate::timeline::SiteTimeline;
 
 use super::axis::{TimeScale, ValueScale, plain};
-use super::{Chart, Clock, Svg, Swatch, clip, palette};
+use super::{Chart, Clock, HALO, Svg, Swatch, clip, palette};
 
 const WIDTH: f64 = 1120.0;
 const HEIGHT: f64 = 360.0;
@@ -92,6 +92,51 @@ pub fn chart(clock: Clock, t: &SiteTimeline) -> Chart {
             (TOP + BOTTOM) / 2.0,
             "no power source in this site",
             &format!("text-anchor=\"middle\" fill=\"{}\"", palette::MUTED),
+        );
+    }
+    // Each source's switch-on (and off, for bridge power), labelled at the step;
+    // labels close together are stacked so none overlaps its neighbour.
+    let mut events: Vec<(i64, String)> = Vec::new();
+    for src in &t.power_sources {
+        if let Some(d) = clock.day(&src.on).filter(|d| *d <= horizon) {
+            events.push((d, format!("{} +{} MW", src.id, plain(src.mw))));
+        }
+        if let Some(d) = src
+            .off
+            .as_deref()
+            .and_then(|o| clock.day(o))
+            .filter(|d| *d <= horizon)
+        {
+            events.push((d, format!("{} off", src.id)));
+        }
+    }
+    events.sort();
+    let mut last_x = f64::NEG_INFINITY;
+    let mut stack = 0.0;
+    for (d, text) in &events {
+        let x = scale.x(*d);
+        stack = if x - last_x < 150.0 {
+            stack + 14.0
+        } else {
+            0.0
+        };
+        last_x = x;
+        let y = (TOP + 14.0 + stack).min(BOTTOM - 6.0);
+        svg.line(
+            x,
+            y + 3.0,
+            x,
+            BOTTOM,
+            &format!(
+                "stroke=\"{}\" stroke-width=\"0.8\" stroke-dasharray=\"1 2\"",
+                palette::AXIS
+            ),
+        );
+        svg.text(
+            x + 3.0,
+            y,
+            &clip(text, 40),
+            &format!("font-size=\"10.5\" fill=\"{}\" {HALO}", palette::MUTED),
         );
     }
     scale.marker(
