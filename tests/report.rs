@@ -178,6 +178,39 @@ fn without_monte_carlo_there_are_no_monte_carlo_charts() {
     assert_eq!(names, expected_files(false));
 }
 
+/// Every small fixture scenario (one site, few tasks, edge cases such as no
+/// power or no window) gives a well-formed chart of each kind.
+#[test]
+fn every_fixture_scenario_renders() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let mut seen = 0;
+    let mut dirs: Vec<PathBuf> = fs::read_dir(&fixtures)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.join("scenario.yaml").exists())
+        .collect();
+    dirs.sort();
+    for dir in dirs {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out");
+        ok(&report(&dir, &out, &["--mc", "20"]));
+        for (name, bytes) in files(&out) {
+            let text = String::from_utf8(bytes).unwrap();
+            if name.ends_with(".svg") {
+                roxmltree::Document::parse(&text)
+                    .unwrap_or_else(|e| panic!("{}/{name}: {e}", dir.display()));
+            }
+            assert!(
+                !text.contains("NaN") && !text.contains("inf"),
+                "{}/{name}",
+                dir.display()
+            );
+        }
+        seen += 1;
+    }
+    assert!(seen >= 5, "only {seen} fixture scenarios");
+}
+
 #[test]
 fn same_inputs_and_seed_give_the_same_bytes_on_any_thread_count() {
     let tmp = tempfile::tempdir().unwrap();

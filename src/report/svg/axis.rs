@@ -245,7 +245,8 @@ pub fn nice_step(max: f64, target: usize) -> f64 {
         return 1.0;
     }
     let raw = max / target.max(1) as f64;
-    let mag = 10f64.powi(raw.log10().floor() as i32);
+    // libm (pure Rust), not the platform's log10: the same ticks on every machine.
+    let mag = libm::pow(10.0, libm::floor(libm::log10(raw)));
     let f = raw / mag;
     let nice = if f <= 1.0 {
         1.0

@@ -354,7 +354,7 @@ pub fn chart(clock: Clock, site: &Site, t: &SiteTimeline, mc: Option<&SiteMc>, p
                         );
                     }
                     None => svg.text(
-                        PLOT_X0 + 4.0,
+                        scale.x(0) + 6.0,
                         y + 4.0,
                         "not by the horizon",
                         &format!("font-size=\"11\" fill=\"{}\"", palette::MUTED),

@@ -6,7 +6,7 @@ use crate::economics::WindowEnd;
 use crate::timeline::Timeline;
 
 use super::axis::{TimeScale, plain, si};
-use super::{Chart, Clock, Svg, Swatch, clip, fit, palette, text_width};
+use super::{Chart, Clock, HALO, Svg, Swatch, clip, fit, palette, text_width};
 
 const WIDTH: f64 = 1120.0;
 const LABEL_X: f64 = 16.0;
@@ -147,16 +147,7 @@ pub fn chart(clock: Clock, t: &Timeline) -> Chart {
                             _ => format!("rivals reached parity{when}"),
                         };
                         let text = format!("no window: powered on {} after {why}", w.start);
-                        if text_width(&text, 11.0) <= WIDTH - 10.0 - (x + 12.0) {
-                            svg.text(x + 12.0, y + 4.0, &text, &muted);
-                        } else {
-                            svg.text(
-                                x - 10.0,
-                                y + 4.0,
-                                &text,
-                                &format!("{muted} text-anchor=\"end\""),
-                            );
-                        }
+                        beside(&mut svg, &text, x - 6.0, x + 6.0, y, None);
                     }
                     Some(w) => {
                         let start = clock.day(&w.start).unwrap_or(0);
@@ -183,28 +174,16 @@ pub fn chart(clock: Clock, t: &Timeline) -> Chart {
                             );
                         }
                         let what = match w.ended_by {
-                            WindowEnd::Parity => "closed by rivals at parity",
-                            WindowEnd::Successor => "closed by successor",
+                            WindowEnd::Parity => "ended by parity",
+                            WindowEnd::Successor => "ended by successor",
                             WindowEnd::Horizon => "open at horizon",
                         };
                         let text = format!(
-                            "{} d from {}, {what}, premium ${}",
+                            "{} d · {what} · premium ${}",
                             w.days,
-                            w.start,
                             si(w.premium_usd as f64)
                         );
-                        let room = WIDTH - 10.0 - (x1 + 12.0);
-                        if text_width(&text, 11.0) <= room {
-                            svg.text(x1 + 12.0, y + 4.0, &text, &muted);
-                        } else {
-                            // Not enough room right of the bar: write it left of the bar start.
-                            svg.text(
-                                x0 - 6.0,
-                                y + 4.0,
-                                &text,
-                                &format!("{muted} text-anchor=\"end\""),
-                            );
-                        }
+                        beside(&mut svg, &text, x0, x1.max(x0 + 2.0), y, Some(x1 - x0));
                     }
                     None => svg.text(
                         X0 + 4.0,
@@ -294,5 +273,34 @@ pub fn chart(clock: Clock, t: &Timeline) -> Chart {
             t.rivals.len()
         ),
         svg: svg.finish(),
+    }
+}
+
+/// Writes a bar's note where it fits: right of the bar, else inside it (white,
+/// when `inside` is the bar's width and the note fits), else left of it, else
+/// clipped on the right. Never over the label column.
+fn beside(svg: &mut Svg, text: &str, x0: f64, x1: f64, y: f64, inside: Option<f64>) {
+    let w = text_width(text, 11.0);
+    let muted = format!("font-size=\"11\" fill=\"{}\" {HALO}", palette::MUTED);
+    let right_room = WIDTH - 8.0 - (x1 + 12.0);
+    if w <= right_room {
+        svg.text(x1 + 12.0, y + 4.0, text, &muted);
+    } else if inside.is_some_and(|bar| w + 12.0 <= bar) {
+        svg.text(
+            x0 + 6.0,
+            y + 4.0,
+            text,
+            "font-size=\"11\" fill=\"#FFFFFF\" font-weight=\"600\"",
+        );
+    } else if w <= x0 - 8.0 - X0 {
+        svg.text(
+            x0 - 8.0,
+            y + 4.0,
+            text,
+            &format!("{muted} text-anchor=\"end\""),
+        );
+    } else {
+        let chars = (right_room.max(0.0) / (11.0 * 0.58)) as usize;
+        svg.text_tip(x1 + 12.0, y + 4.0, &clip(text, chars.max(8)), text, &muted);
     }
 }
