@@ -124,7 +124,7 @@ pub struct Svg {
 }
 
 impl Svg {
-    /// An `<svg>` element with an accessible title; `id` makes ids inside unique on a page.
+    /// An `<svg>` element with an accessible title and a white background.
     pub fn new(width: f64, height: f64, title: &str) -> Self {
         let mut out = String::with_capacity(16 * 1024);
         let _ = write!(
