@@ -570,6 +570,11 @@ pub struct SiteMc {
     pub npv_usd: Summary,
     pub orders: Vec<OrderMc>,
     pub tasks: Vec<TaskMc>,
+    /// (first power-on day, runs) for every day some run got there; day
+    /// `horizon + 1` counts runs that did not by the horizon. For the
+    /// report's S-curves; not in `mc.json`.
+    #[serde(skip)]
+    pub first_power_on_days: Vec<(i64, u64)>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -677,6 +682,7 @@ impl McResult {
                             }
                         })
                         .collect(),
+                    first_power_on_days: a.first_power_on.iter().filter(|(_, c)| *c > 0).collect(),
                 }
             })
             .collect();

@@ -5,9 +5,11 @@
 //! folder's files as one set, and a single file atomically.
 
 pub mod csv;
+pub mod html;
 pub mod human;
 pub mod mc;
 pub mod summary;
+pub mod svg;
 mod write;
 
 use std::io;
