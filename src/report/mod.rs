@@ -3,6 +3,7 @@
 //! Renderers are pure (timeline in, bytes out); [`write`] is the only place
 //! that touches the file system, and it replaces files atomically.
 
+pub mod compare;
 pub mod csv;
 pub mod human;
 pub mod mc;
