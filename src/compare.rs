@@ -84,7 +84,11 @@ pub fn layout(scenario: &Scenario) -> Vec<Key> {
         keys.push(Key::new(&site.id, "full_power_on", Unit::Date));
         dark(&mut keys, &site.id);
         for o in &site.orders {
-            keys.push(Key::new(&site.id, format!("window_days.{}", o.id), Unit::Days));
+            keys.push(Key::new(
+                &site.id,
+                format!("window_days.{}", o.id),
+                Unit::Days,
+            ));
         }
         keys.push(Key::new(&site.id, "npv_usd", Unit::Usd));
     }
@@ -135,7 +139,9 @@ pub fn values(scenario: &Scenario, runs: &[SiteRun], econ: &Economics) -> Vec<Op
         out.push(first.map(date));
         out.push(full.map(date));
         let dark = run.dark.totals();
-        out.push(Some(gpu_days(dark.iter().fold(0u64, |a, b| a.saturating_add(*b)))));
+        out.push(Some(gpu_days(
+            dark.iter().fold(0u64, |a, b| a.saturating_add(*b)),
+        )));
         for (i, d) in dark.iter().enumerate() {
             out.push(Some(gpu_days(*d)));
             dark_all[i] = dark_all[i].saturating_add(*d);
@@ -233,7 +239,11 @@ impl DiffStats {
         let rank = |q: f64| sorted[((q * n as f64).ceil() as usize).clamp(1, n) - 1];
         let mean = sorted.iter().map(|&d| d as f64).sum::<f64>() / n as f64;
         let var = if n > 1 {
-            sorted.iter().map(|&d| (d as f64 - mean).powi(2)).sum::<f64>() / (n - 1) as f64
+            sorted
+                .iter()
+                .map(|&d| (d as f64 - mean).powi(2))
+                .sum::<f64>()
+                / (n - 1) as f64
         } else {
             0.0
         };
@@ -301,7 +311,10 @@ fn rows(
     var: &[Option<i64>],
 ) -> Vec<(Row, Option<usize>, Option<usize>)> {
     let mut out = Vec::new();
-    let find = |keys: &[Key], k: &Key| keys.iter().position(|x| x.scope == k.scope && x.figure == k.figure);
+    let find = |keys: &[Key], k: &Key| {
+        keys.iter()
+            .position(|x| x.scope == k.scope && x.figure == k.figure)
+    };
     for (i, k) in base_keys.iter().enumerate() {
         let j = find(var_keys, k);
         let b = base.get(i).copied().flatten();

@@ -209,7 +209,15 @@ fn main() -> ExitCode {
             threads,
             independent,
             out,
-        } => compare(&base, &variants, mc, seed, threads, independent, out.as_deref()),
+        } => compare(
+            &base,
+            &variants,
+            mc,
+            seed,
+            threads,
+            independent,
+            out.as_deref(),
+        ),
         Command::Verify { dir, bless } => verify(&dir, bless),
     }
 }

@@ -138,7 +138,14 @@ fn tolerance(ctx: &mut Ctx, node: &Node, path: &str, unit: Unit) -> Option<Toler
         Unit::Date | Unit::Days => match parse_duration(&text) {
             Ok(d) => TolKind::Days(d.round() as i64),
             Err(e) => {
-                ctx.error(node.pos, path, e.message, e.help.or(Some("a date or window tolerance is a duration, e.g. `7d`".into())));
+                ctx.error(
+                    node.pos,
+                    path,
+                    e.message,
+                    e.help.or(Some(
+                        "a date or window tolerance is a duration, e.g. `7d`".into(),
+                    )),
+                );
                 return None;
             }
         },
@@ -147,7 +154,12 @@ fn tolerance(ctx: &mut Ctx, node: &Node, path: &str, unit: Unit) -> Option<Toler
                 match p.trim().parse::<f64>() {
                     Ok(p) if p.is_finite() && p >= 0.0 => TolKind::Percent(p),
                     _ => {
-                        ctx.error(node.pos, path, format!("`{text}` is not a percentage"), Some("e.g. `2%`".into()));
+                        ctx.error(
+                            node.pos,
+                            path,
+                            format!("`{text}` is not a percentage"),
+                            Some("e.g. `2%`".into()),
+                        );
                         return None;
                     }
                 }
@@ -218,12 +230,26 @@ fn parse(path: &Path, root: &Node, keys: &[Key], diags: &mut Diagnostics) -> Opt
                         }
                     };
                     if !scopes.contains(&id) {
-                        let help = did_you_mean(&id, scopes.iter().map(String::as_str))
-                            .or_else(|| Some(format!("sites of the scenario: {}", scopes.join(", "))));
-                        ctx.error(k.pos, &join("sites", &id), format!("unknown site `{id}`"), help);
+                        let help =
+                            did_you_mean(&id, scopes.iter().map(String::as_str)).or_else(|| {
+                                Some(format!("sites of the scenario: {}", scopes.join(", ")))
+                            });
+                        ctx.error(
+                            k.pos,
+                            &join("sites", &id),
+                            format!("unknown site `{id}`"),
+                            help,
+                        );
                         continue;
                     }
-                    scope(&mut ctx, body, &join("sites", &id), &id, keys, &mut out.pinned);
+                    scope(
+                        &mut ctx,
+                        body,
+                        &join("sites", &id),
+                        &id,
+                        keys,
+                        &mut out.pinned,
+                    );
                 }
             }
             Value::Null => {}
@@ -239,7 +265,12 @@ fn parse(path: &Path, root: &Node, keys: &[Key], diags: &mut Diagnostics) -> Opt
 /// The figures of one site (or the portfolio).
 fn scope(ctx: &mut Ctx, node: &Node, path: &str, id: &str, keys: &[Key], out: &mut Vec<Pinned>) {
     let mine: Vec<&Key> = keys.iter().filter(|k| k.scope == id).collect();
-    let mut names = vec!["first_power_on", "full_power_on", "dark_gpu_days", "npv_usd"];
+    let mut names = vec![
+        "first_power_on",
+        "full_power_on",
+        "dark_gpu_days",
+        "npv_usd",
+    ];
     if id != PORTFOLIO {
         names.push("window_days");
     }
@@ -294,7 +325,12 @@ fn scope(ctx: &mut Ctx, node: &Node, path: &str, id: &str, keys: &[Key], out: &m
                     if !orders.contains(&oid.as_str()) {
                         let help = did_you_mean(&oid, orders.iter().copied())
                             .or_else(|| Some(format!("orders of {id}: {}", orders.join(", "))));
-                        ctx.error(k.pos, &join(&wpath, &oid), format!("unknown order `{oid}`"), help);
+                        ctx.error(
+                            k.pos,
+                            &join(&wpath, &oid),
+                            format!("unknown order `{oid}`"),
+                            help,
+                        );
                         continue;
                     }
                     one(ctx, format!("window_days.{oid}"), v, &join(&wpath, &oid));
@@ -442,7 +478,11 @@ pub fn render(dir: &Path, r: &Report) -> String {
             "figure", "expected", "actual", "change", "tolerance"
         );
         for c in moved {
-            let label = format!("{} {}", c.key.scope, c.key.label().trim_start());
+            let what = match c.key.figure.strip_prefix("dark_gpu_days.") {
+                Some(reason) => format!("dark GPU-days, {}", reason.replace('_', "-")),
+                None => c.key.label(),
+            };
+            let label = format!("{} {what}", c.key.scope);
             let ch = match (c.expected, c.actual) {
                 (Some(e), Some(a)) => change(c.key.unit, a.saturating_sub(e)),
                 _ => "-".into(),
@@ -474,7 +514,9 @@ pub fn render(dir: &Path, r: &Report) -> String {
 /// A YAML key, quoted when it would not read back as the same string.
 fn yaml_key(id: &str) -> String {
     let plain = id.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-        && id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
         && !matches!(
             id.to_ascii_lowercase().as_str(),
             "true" | "false" | "null" | "yes" | "no" | "on" | "off" | "y" | "n"
@@ -501,7 +543,13 @@ pub fn bless(previous: Option<&Expectations>, keys: &[Key], actual: &[Option<i64
         let t = previous
             .and_then(|p| p.defaults.iter().find(|(x, _)| x == g))
             .map(|(_, t)| t.text.clone())
-            .unwrap_or_else(|| if g == "dates" || g == "window_days" { "0d".into() } else { "0%".into() });
+            .unwrap_or_else(|| {
+                if g == "dates" || g == "window_days" {
+                    "0d".into()
+                } else {
+                    "0%".into()
+                }
+            });
         let _ = writeln!(out, "  {g}: {}", yaml_key_value(&t));
     }
     let value_text = |k: &Key, v: Option<i64>| match (k.unit, v) {
@@ -517,7 +565,11 @@ pub fn bless(previous: Option<&Expectations>, keys: &[Key], actual: &[Option<i64
                 .and_then(|x| x.within.clone())
         });
         match own {
-            Some(t) => format!("{{ value: {}, within: {} }}", value_text(k, v), yaml_key_value(&t.text)),
+            Some(t) => format!(
+                "{{ value: {}, within: {} }}",
+                value_text(k, v),
+                yaml_key_value(&t.text)
+            ),
             None => value_text(k, v),
         }
     };

@@ -35,7 +35,8 @@ pub fn change(unit: Unit, d: i64) -> String {
 fn moved(r: &Row) -> bool {
     r.change.is_some_and(|c| c != 0)
         || r.base.is_some() != r.variant.is_some()
-        || r.mc.is_some_and(|m| m.p_positive > 0.0 || m.p_negative > 0.0)
+        || r.mc
+            .is_some_and(|m| m.p_positive > 0.0 || m.p_negative > 0.0)
 }
 
 pub fn render(c: &Comparison) -> String {
@@ -94,7 +95,8 @@ pub fn render(c: &Comparison) -> String {
                     r.key.label(),
                     value(r.key.unit, r.base),
                     value(r.key.unit, r.variant),
-                    r.change.map_or_else(|| "-".into(), |d| change(r.key.unit, d))
+                    r.change
+                        .map_or_else(|| "-".into(), |d| change(r.key.unit, d))
                 );
                 if let Some(m) = &r.mc {
                     let _ = write!(
@@ -165,8 +167,20 @@ pub fn artifacts(c: &Comparison) -> Result<Vec<Artifact>, io::Error> {
 
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record([
-        "variant", "scope", "figure", "unit", "base", "variant_value", "change", "p10", "p50",
-        "p90", "mean", "sd", "p_positive", "p_negative",
+        "variant",
+        "scope",
+        "figure",
+        "unit",
+        "base",
+        "variant_value",
+        "change",
+        "p10",
+        "p50",
+        "p90",
+        "mean",
+        "sd",
+        "p_positive",
+        "p_negative",
     ])
     .map_err(io::Error::other)?;
     let text = |k: &Key, v: Option<i64>| match json_value(k, v) {
@@ -204,7 +218,9 @@ pub fn artifacts(c: &Comparison) -> Result<Vec<Artifact>, io::Error> {
             w.write_record(&rec).map_err(io::Error::other)?;
         }
     }
-    let csv_bytes = w.into_inner().map_err(|e| io::Error::other(e.to_string()))?;
+    let csv_bytes = w
+        .into_inner()
+        .map_err(|e| io::Error::other(e.to_string()))?;
     Ok(vec![
         Artifact {
             name: "compare.json".into(),

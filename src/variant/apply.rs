@@ -49,12 +49,9 @@ pub fn untag(pos: Pos) -> (Pos, bool) {
 fn tagged(node: &Node) -> Node {
     let value = match &node.value {
         Value::Seq(items) => Value::Seq(items.iter().map(tagged).collect()),
-        Value::Map(pairs) => Value::Map(
-            pairs
-                .iter()
-                .map(|(k, v)| (tagged(k), tagged(v)))
-                .collect(),
-        ),
+        Value::Map(pairs) => {
+            Value::Map(pairs.iter().map(|(k, v)| (tagged(k), tagged(v))).collect())
+        }
         other => other.clone(),
     };
     Node {
@@ -76,6 +73,8 @@ pub struct Applier<'v> {
     /// The scenario's start (after the variant's own changes), for shifting
     /// tasks that have neither predecessors nor a `not_before` date.
     start: Option<NaiveDate>,
+    /// Removed tasks still referenced, already reported: (site file, id).
+    pub dangling: Vec<(std::path::PathBuf, String)>,
 }
 
 impl<'v> Applier<'v> {
@@ -83,10 +82,18 @@ impl<'v> Applier<'v> {
         Applier {
             variant,
             start: None,
+            dangling: Vec::new(),
         }
     }
 
-    fn error(&self, diags: &mut Diagnostics, pos: Pos, field: &str, msg: String, help: Option<String>) {
+    fn error(
+        &self,
+        diags: &mut Diagnostics,
+        pos: Pos,
+        field: &str,
+        msg: String,
+        help: Option<String>,
+    ) {
         diags.push(Diagnostic {
             file: self.variant.file.clone(),
             pos,
@@ -103,8 +110,12 @@ impl Patch for Applier<'_> {
             if let Target::Site { id, pos } = &c.target
                 && !site_ids.contains(id)
             {
-                let help = did_you_mean(id, site_ids.iter().map(String::as_str))
-                    .or_else(|| Some(format!("sites of the base scenario: {}", site_ids.join(", "))));
+                let help = did_you_mean(id, site_ids.iter().map(String::as_str)).or_else(|| {
+                    Some(format!(
+                        "sites of the base scenario: {}",
+                        site_ids.join(", ")
+                    ))
+                });
                 self.error(
                     diags,
                     *pos,
@@ -120,14 +131,18 @@ impl Patch for Applier<'_> {
             file_label: "scenario.yaml".into(),
             removed_tasks: Vec::new(),
         };
-        for c in self.variant.changes.iter().filter(|c| c.target == Target::Scenario) {
+        for c in self
+            .variant
+            .changes
+            .iter()
+            .filter(|c| c.target == Target::Scenario)
+        {
             ctx.change(root, c);
         }
-        self.start = field(root, "start")
-            .and_then(|n| match &n.value {
-                Value::Str(s) => NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok(),
-                _ => None,
-            });
+        self.start = field(root, "start").and_then(|n| match &n.value {
+            Value::Str(s) => NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok(),
+            _ => None,
+        });
     }
 
     fn site(&mut self, id: &str, file: &Path, root: &mut Node, diags: &mut Diagnostics) {
@@ -147,7 +162,9 @@ impl Patch for Applier<'_> {
             }
         }
         let removed = std::mem::take(&mut ctx.removed_tasks);
-        ctx.dangling(root, &removed);
+        let dangling = ctx.dangling(root, &removed);
+        self.dangling
+            .extend(dangling.into_iter().map(|id| (file.to_path_buf(), id)));
     }
 }
 
@@ -164,10 +181,7 @@ struct Apply<'a, 'v> {
 /// The value of `key` in a mapping node.
 fn field<'n>(node: &'n Node, key: &str) -> Option<&'n Node> {
     match &node.value {
-        Value::Map(pairs) => pairs
-            .iter()
-            .find(|(k, _)| key_is(k, key))
-            .map(|(_, v)| v),
+        Value::Map(pairs) => pairs.iter().find(|(k, _)| key_is(k, key)).map(|(_, v)| v),
         _ => None,
     }
 }
@@ -295,7 +309,10 @@ impl Apply<'_, '_> {
         }
         let existing = ids_of(Some(section));
         let Value::Map(pairs) = &mut section.value else {
-            let msg = format!("cannot add to `{}` in {}: it is not a mapping", s.name, self.file_label);
+            let msg = format!(
+                "cannot add to `{}` in {}: it is not a mapping",
+                s.name, self.file_label
+            );
             self.error(s.pos, &join(path, &s.name), msg, None);
             return;
         };
@@ -380,7 +397,8 @@ impl Apply<'_, '_> {
             if !removed {
                 self.unknown(*ipos, &format!("{spath}[{i}]"), singular(name), id, &known);
             } else if name == "tasks" {
-                self.removed_tasks.push((id.clone(), *ipos, format!("{spath}[{i}]")));
+                self.removed_tasks
+                    .push((id.clone(), *ipos, format!("{spath}[{i}]")));
             }
         }
     }
@@ -435,7 +453,10 @@ impl Apply<'_, '_> {
                         Ok(())
                     }
                     Some(task) => Err((
-                        format!("order `{}` is placed when task `{task}` finishes, not on a date", s.id),
+                        format!(
+                            "order `{}` is placed when task `{task}` finishes, not on a date",
+                            s.id
+                        ),
                         Some(format!(
                             "shift task `{task}`, or give the order a date with `set: {{ orders: {{ {}: {{ ordered: YYYY-MM-DD }} }} }}`",
                             s.id
@@ -451,8 +472,10 @@ impl Apply<'_, '_> {
         }
     }
 
-    /// Reports references to removed tasks that the variant left in place.
-    fn dangling(&mut self, root: &Node, removed: &[(String, Pos, String)]) {
+    /// Reports references to removed tasks that the variant left in place;
+    /// returns those tasks.
+    fn dangling(&mut self, root: &Node, removed: &[(String, Pos, String)]) -> Vec<String> {
+        let mut out = Vec::new();
         for (id, pos, path) in removed {
             let users = task_references(root, id);
             if users.is_empty() {
@@ -478,7 +501,9 @@ impl Apply<'_, '_> {
                 "remove or change those too, in this variant (`set`, `replace` or `remove`)".into(),
             );
             self.error(*pos, path, msg, help);
+            out.push(id.clone());
         }
+        out
     }
 }
 
@@ -525,7 +550,11 @@ fn add_lag(entry: &mut Node, by: i64, pos: Pos) -> Result<(), i64> {
     if new < 0 {
         return Err(old);
     }
-    put(entry, str_node("lag".into(), pos), str_node(format!("{new}d"), pos));
+    put(
+        entry,
+        str_node("lag".into(), pos),
+        str_node(format!("{new}d"), pos),
+    );
     Ok(())
 }
 
@@ -569,9 +598,7 @@ fn shift_task(
                     };
                 }
                 Value::Map(_) => {
-                    let pred = field(item, "task")
-                        .map(|n| key_text(n))
-                        .unwrap_or_default();
+                    let pred = field(item, "task").map(|n| key_text(n)).unwrap_or_default();
                     if let Err(lag) = add_lag(item, by, pos) {
                         return Err((
                             format!(
@@ -602,7 +629,9 @@ fn shift_task(
                         "task `{}` starts on the scenario's start; it cannot start earlier",
                         s.id
                     ),
-                    Some("move `start` in scenario.yaml (with `set`), or shift another task".into()),
+                    Some(
+                        "move `start` in scenario.yaml (with `set`), or shift another task".into(),
+                    ),
                 ));
             }
             let d = start.format("%Y-%m-%d").to_string();
@@ -617,8 +646,13 @@ fn shift_task(
 fn shift_rival(entry: &mut Node, s: &Shift, pos: Pos) -> Result<(), (String, Option<String>)> {
     if field(entry, "site").is_some() {
         return Err((
-            format!("rival `{}` is simulated from its site file: it has no power-on date to shift", s.id),
-            Some("replace the rival with `replace: { rivals: ... }`, or change its site file".into()),
+            format!(
+                "rival `{}` is simulated from its site file: it has no power-on date to shift",
+                s.id
+            ),
+            Some(
+                "replace the rival with `replace: { rivals: ... }`, or change its site file".into(),
+            ),
         ));
     }
     let Some(power_on) = field_mut(entry, "power_on") else {

@@ -128,7 +128,10 @@ pub fn parse(file: &Path, root: &Node, diags: &mut Diagnostics) -> Option<Varian
             Pos::default(),
             "",
             "the variant file is empty",
-            Some("write `changes:`, a list of changes to the base scenario (docs/variants.md)".into()),
+            Some(
+                "write `changes:`, a list of changes to the base scenario (docs/variants.md)"
+                    .into(),
+            ),
         );
         return None;
     }
@@ -156,9 +159,11 @@ pub fn parse(file: &Path, root: &Node, diags: &mut Diagnostics) -> Option<Varian
                 }
             }
         }
-        Some(n @ Node {
-            value: Value::Null, ..
-        }) => ctx.error(
+        Some(
+            n @ Node {
+                value: Value::Null, ..
+            },
+        ) => ctx.error(
             n.pos,
             "changes",
             "no changes: the variant would be the base itself",
@@ -182,6 +187,9 @@ fn change(ctx: &mut Ctx, node: &Node, path: &str) -> Option<Change> {
     let mut allowed = vec!["site"];
     allowed.extend_from_slice(OPS);
     let f = Fields::read(ctx, node, path, &allowed)?;
+    if unknown_keys(node, &allowed) {
+        return None; // reported, with a suggestion, by Fields::read
+    }
     let target = match f.get("site") {
         Some(n) => Target::Site {
             id: string(ctx, n, &f.field("site"))?,
@@ -189,7 +197,11 @@ fn change(ctx: &mut Ctx, node: &Node, path: &str) -> Option<Change> {
         },
         None => Target::Scenario,
     };
-    let given: Vec<&str> = OPS.iter().copied().filter(|op| f.get(op).is_some()).collect();
+    let given: Vec<&str> = OPS
+        .iter()
+        .copied()
+        .filter(|op| f.get(op).is_some())
+        .collect();
     let op_name = match given[..] {
         [one] => one,
         [] => {
@@ -282,7 +294,11 @@ fn id_sections(
     on_site: bool,
 ) -> Option<Vec<Section>> {
     let Value::Map(pairs) = &node.value else {
-        ctx.expected(node, path, "a mapping of sections (e.g. `power: { id: {...} }`)");
+        ctx.expected(
+            node,
+            path,
+            "a mapping of sections (e.g. `power: { id: {...} }`)",
+        );
         return None;
     };
     let mut out = Vec::new();
@@ -366,7 +382,11 @@ fn remove(
     on_site: bool,
 ) -> Option<Vec<(String, Pos, Vec<(String, Pos)>)>> {
     let Value::Map(pairs) = &node.value else {
-        ctx.expected(node, path, "a mapping of sections to lists of ids (`power: [grid-2]`)");
+        ctx.expected(
+            node,
+            path,
+            "a mapping of sections to lists of ids (`power: [grid-2]`)",
+        );
         return None;
     };
     let mut out = Vec::new();
@@ -421,6 +441,9 @@ fn shift(ctx: &mut Ctx, node: &Node, path: &str, on_site: bool) -> Option<Shift>
     let mut allowed: Vec<&str> = kinds.iter().map(|k| k.key()).collect();
     allowed.push("by");
     let f = Fields::read(ctx, node, path, &allowed)?;
+    if unknown_keys(node, &allowed) {
+        return None;
+    }
     let given: Vec<ShiftKind> = kinds
         .iter()
         .copied()
@@ -467,6 +490,16 @@ fn shift(ctx: &mut Ctx, node: &Node, path: &str, on_site: bool) -> Option<Shift>
     })
 }
 
+/// Whether a mapping has a key outside `allowed` (already reported).
+fn unknown_keys(node: &Node, allowed: &[&str]) -> bool {
+    match &node.value {
+        Value::Map(pairs) => pairs
+            .iter()
+            .any(|(k, _)| !matches!(&k.value, Value::Str(s) if allowed.contains(&s.as_str()))),
+        _ => false,
+    }
+}
+
 /// `12mo`, `-30d`, `+1y`: signed days.
 fn signed_duration(ctx: &mut Ctx, node: &Node, path: &str) -> Option<f64> {
     let text = match &node.value {
@@ -476,7 +509,10 @@ fn signed_duration(ctx: &mut Ctx, node: &Node, path: &str) -> Option<f64> {
             ctx.error(
                 node.pos,
                 path,
-                format!("expected a duration such as `12mo` or `-30d`, found {}", other.kind()),
+                format!(
+                    "expected a duration such as `12mo` or `-30d`, found {}",
+                    other.kind()
+                ),
                 None,
             );
             return None;

@@ -12,9 +12,9 @@ pub mod format;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::scenario::Scenario;
 use crate::scenario::load::{LoadError, load_dir_patched, read_yaml};
 use crate::scenario::yaml::Pos;
-use crate::scenario::Scenario;
 pub use format::Variant;
 
 /// The base folder when a variant names none: variants live in a
@@ -30,7 +30,8 @@ pub fn read(path: &Path) -> Result<Variant, LoadError> {
         }
         _ => {}
     }
-    let variant = read_yaml(path, &mut diags).and_then(|root| format::parse(path, &root, &mut diags));
+    let variant =
+        read_yaml(path, &mut diags).and_then(|root| format::parse(path, &root, &mut diags));
     match variant {
         Some(v) if diags.is_empty() => Ok(v),
         _ => {
@@ -47,7 +48,10 @@ pub fn base_dir(variant: &Variant) -> PathBuf {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    let base = variant.base.as_ref().map_or(DEFAULT_BASE, |(b, _)| b.as_str());
+    let base = variant
+        .base
+        .as_ref()
+        .map_or(DEFAULT_BASE, |(b, _)| b.as_str());
     here.join(base)
 }
 
@@ -85,7 +89,15 @@ pub fn load(base: &Path, variant: &Variant) -> Result<Scenario, LoadError> {
     let mut applier = apply::Applier::new(variant);
     match load_dir_patched(base, &mut applier) {
         Ok(s) => Ok(s),
-        Err(LoadError::Invalid(diags)) => Err(LoadError::Invalid(relocate(variant, diags))),
+        Err(LoadError::Invalid(mut diags)) => {
+            // A removed task still referenced is reported once, at the variant's `remove`.
+            diags.0.retain(|d| {
+                !applier.dangling.iter().any(|(file, id)| {
+                    d.file == *file && d.message == format!("unknown task `{id}`")
+                })
+            });
+            Err(LoadError::Invalid(relocate(variant, diags)))
+        }
         Err(e) => Err(e),
     }
 }
@@ -154,9 +166,9 @@ pub fn is_variant_file(path: &Path) -> bool {
     }
     let mut diags = Diagnostics::default();
     read_yaml(path, &mut diags).is_some_and(|root| match &root.value {
-        crate::scenario::yaml::Value::Map(pairs) => pairs
-            .iter()
-            .any(|(k, _)| matches!(&k.value, crate::scenario::yaml::Value::Str(s) if s == "changes")),
+        crate::scenario::yaml::Value::Map(pairs) => pairs.iter().any(
+            |(k, _)| matches!(&k.value, crate::scenario::yaml::Value::Str(s) if s == "changes"),
+        ),
         _ => false,
     })
 }
