@@ -5,6 +5,7 @@
 //! variant's ([`TAG`]): the decoder then checks it like any site field, and
 //! its messages are moved back to the variant file afterwards.
 
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use chrono::NaiveDate;
@@ -130,6 +131,7 @@ impl Patch for Applier<'_> {
             diags,
             file_label: "scenario.yaml".into(),
             removed_tasks: Vec::new(),
+            suggestions_left: 1_000_000,
         };
         for c in self
             .variant
@@ -155,6 +157,7 @@ impl Patch for Applier<'_> {
             diags,
             file_label: label,
             removed_tasks: Vec::new(),
+            suggestions_left: 1_000_000,
         };
         for c in &self.variant.changes {
             if matches!(&c.target, Target::Site { id: t, .. } if t == id) {
@@ -176,6 +179,8 @@ struct Apply<'a, 'v> {
     file_label: String,
     /// Tasks removed, with the position of the id in the variant.
     removed_tasks: Vec<(String, Pos, String)>,
+    /// Id comparisons left for "did you mean" suggestions.
+    suggestions_left: usize,
 }
 
 /// The value of `key` in a mapping node.
@@ -225,6 +230,23 @@ fn put(node: &mut Node, key: Node, value: Node) {
     }
 }
 
+/// Position of each id in its section (the first, if repeated).
+fn index_of(ids: &[String]) -> HashMap<&str, usize> {
+    let mut m = HashMap::with_capacity(ids.len());
+    for (i, id) in ids.iter().enumerate() {
+        m.entry(id.as_str()).or_insert(i);
+    }
+    m
+}
+
+/// The entry at position `i` of section `name`.
+fn entry_at<'n>(root: &'n mut Node, name: &str, i: usize) -> Option<&'n mut Node> {
+    match &mut field_mut(root, name)?.value {
+        Value::Map(pairs) => pairs.get_mut(i).map(|(_, v)| v),
+        _ => None,
+    }
+}
+
 fn ids_of(section: Option<&Node>) -> Vec<String> {
     match section.map(|s| &s.value) {
         Some(Value::Map(pairs)) => pairs.iter().map(|(k, _)| key_text(k)).collect(),
@@ -254,11 +276,25 @@ impl Apply<'_, '_> {
     }
 
     fn unknown(&mut self, pos: Pos, field: &str, what: &str, id: &str, known: &[String]) {
-        let help = did_you_mean(id, known.iter().map(String::as_str)).or_else(|| {
+        // Each comparison costs about a microsecond: bounded, as in the decoder.
+        let suggestion = (self.suggestions_left >= known.len())
+            .then(|| {
+                self.suggestions_left -= known.len();
+                did_you_mean(id, known.iter().map(String::as_str))
+            })
+            .flatten();
+        let help = suggestion.or_else(|| {
             Some(if known.is_empty() {
                 format!("{} has none", self.file_label)
-            } else {
+            } else if known.len() <= 12 {
                 format!("in {}: {}", self.file_label, known.join(", "))
+            } else {
+                format!(
+                    "in {}: {}, ... ({} in all)",
+                    self.file_label,
+                    known[..12].join(", "),
+                    known.len()
+                )
             })
         });
         let msg = format!("unknown {what} `{id}` in {}", self.file_label);
@@ -307,7 +343,7 @@ impl Apply<'_, '_> {
         if matches!(section.value, Value::Null) {
             section.value = Value::Map(Vec::new());
         }
-        let existing = ids_of(Some(section));
+        let existing: HashSet<String> = ids_of(Some(section)).into_iter().collect();
         let Value::Map(pairs) = &mut section.value else {
             let msg = format!(
                 "cannot add to `{}` in {}: it is not a mapping",
@@ -326,21 +362,25 @@ impl Apply<'_, '_> {
         }
         for (pos, id) in problems {
             let msg = format!("`{id}` already exists in {} ({})", s.name, self.file_label);
-            let help = Some(format!(
+            let help = Some(
                 "use `replace` to change it whole, or `set` to change some of its fields"
-            ));
+                    .to_owned(),
+            );
             self.error(pos, &join(&join(path, &s.name), &id), msg, help);
         }
     }
 
     fn replace(&mut self, root: &mut Node, s: &Section, path: &str) {
         let known = ids_of(field(root, &s.name));
+        let index = index_of(&known);
         for (id, pos, entry) in &s.entries {
             let fpath = join(&join(path, &s.name), id);
-            let what = singular(&s.name);
-            match field_mut(root, &s.name).and_then(|sec| field_mut(sec, id)) {
+            let slot = index
+                .get(id.as_str())
+                .and_then(|&i| entry_at(root, &s.name, i));
+            match slot {
                 Some(v) => *v = tagged(entry),
-                None => self.unknown(*pos, &fpath, what, id, &known),
+                None => self.unknown(*pos, &fpath, singular(&s.name), id, &known),
             }
         }
     }
@@ -355,13 +395,16 @@ impl Apply<'_, '_> {
                 || super::format::SCENARIO_SECTIONS.contains(&name.as_str());
             if id_section {
                 let known = ids_of(field(root, &name));
+                let index = index_of(&known);
                 let Value::Map(entries) = &value.value else {
                     continue;
                 };
                 for (idk, fields) in entries {
                     let id = key_text(idk);
-                    let Some(entry) = field_mut(root, &name).and_then(|sec| field_mut(sec, &id))
-                    else {
+                    let slot = index
+                        .get(id.as_str())
+                        .and_then(|&i| entry_at(root, &name, i));
+                    let Some(entry) = slot else {
                         let fpath = join(&join(path, &name), &id);
                         self.unknown(idk.pos, &fpath, singular(&name), &id, &known);
                         continue;
@@ -384,22 +427,22 @@ impl Apply<'_, '_> {
 
     fn remove(&mut self, root: &mut Node, name: &str, ids: &[(String, Pos)], path: &str) {
         let known = ids_of(field(root, name));
+        let index = index_of(&known);
         let spath = join(path, name);
+        let mut gone: HashSet<&str> = HashSet::new();
         for (i, (id, ipos)) in ids.iter().enumerate() {
-            let removed = match field_mut(root, name).map(|s| &mut s.value) {
-                Some(Value::Map(pairs)) => {
-                    let before = pairs.len();
-                    pairs.retain(|(k, _)| !key_is(k, id));
-                    pairs.len() < before
-                }
-                _ => false,
-            };
-            if !removed {
+            if !index.contains_key(id.as_str()) {
                 self.unknown(*ipos, &format!("{spath}[{i}]"), singular(name), id, &known);
-            } else if name == "tasks" {
+                continue;
+            }
+            gone.insert(id);
+            if name == "tasks" {
                 self.removed_tasks
                     .push((id.clone(), *ipos, format!("{spath}[{i}]")));
             }
+        }
+        if let Some(Value::Map(pairs)) = field_mut(root, name).map(|s| &mut s.value) {
+            pairs.retain(|(k, _)| !gone.contains(key_text(k).as_str()));
         }
     }
 
@@ -476,13 +519,17 @@ impl Apply<'_, '_> {
     /// returns those tasks.
     fn dangling(&mut self, root: &Node, removed: &[(String, Pos, String)]) -> Vec<String> {
         let mut out = Vec::new();
+        if removed.is_empty() {
+            return out;
+        }
+        let references = task_references(root);
         for (id, pos, path) in removed {
-            let users = task_references(root, id);
-            if users.is_empty() {
+            let Some(users) = references.get(id.as_str()) else {
                 continue;
-            }
+            };
             let list: Vec<String> = users
                 .iter()
+                .take(5)
                 .map(|(field, at)| {
                     let (at, ours) = untag(*at);
                     let file = if ours {
@@ -493,8 +540,12 @@ impl Apply<'_, '_> {
                     format!("`{field}` ({file}, line {})", at.line)
                 })
                 .collect();
+            let more = match users.len() {
+                n if n > 5 => format!(" and {} more", n - 5),
+                _ => String::new(),
+            };
             let msg = format!(
-                "task `{id}` is removed but still used by {}",
+                "task `{id}` is removed but still used by {}{more}",
                 list.join(", ")
             );
             let help = Some(
@@ -598,7 +649,7 @@ fn shift_task(
                     };
                 }
                 Value::Map(_) => {
-                    let pred = field(item, "task").map(|n| key_text(n)).unwrap_or_default();
+                    let pred = field(item, "task").map(key_text).unwrap_or_default();
                     if let Err(lag) = add_lag(item, by, pos) {
                         return Err((
                             format!(
@@ -682,10 +733,13 @@ fn shift_rival(entry: &mut Node, s: &Shift, pos: Pos) -> Result<(), (String, Opt
     Ok(())
 }
 
-/// Every field of a site tree that names task `id`: (field path, position).
-fn task_references(root: &Node, id: &str) -> Vec<(String, Pos)> {
-    let mut out = Vec::new();
-    let is = |n: &Node| matches!(&n.value, Value::Str(s) if s == id);
+/// Every field of a site tree that names a task: task id -> (field path, position).
+fn task_references(root: &Node) -> HashMap<String, Vec<(String, Pos)>> {
+    let mut out: HashMap<String, Vec<(String, Pos)>> = HashMap::new();
+    let named = |n: &Node| match &n.value {
+        Value::Str(s) => Some(s.clone()),
+        _ => None,
+    };
     let entries = |section: &str| -> Vec<(String, &Node)> {
         match field(root, section).map(|s| &s.value) {
             Some(Value::Map(pairs)) => pairs.iter().map(|(k, v)| (key_text(k), v)).collect(),
@@ -699,13 +753,15 @@ fn task_references(root: &Node, id: &str) -> Vec<(String, Pos)> {
             _ => vec![],
         };
         for (i, item) in items.into_iter().enumerate() {
-            let named = if is(item) {
+            let node = if matches!(item.value, Value::Str(_)) {
                 Some(item)
             } else {
-                field(item, "task").filter(|n| is(n))
+                field(item, "task")
             };
-            if let Some(n) = named {
-                out.push((format!("tasks.{tid}.after[{i}]"), n.pos));
+            if let Some((n, id)) = node.and_then(|n| named(n).map(|id| (n, id))) {
+                out.entry(id)
+                    .or_default()
+                    .push((format!("tasks.{tid}.after[{i}]"), n.pos));
             }
         }
     }
@@ -716,8 +772,10 @@ fn task_references(root: &Node, id: &str) -> Vec<(String, Pos)> {
     ] {
         for (eid, entry) in entries(section) {
             for key in keys {
-                if let Some(n) = field(entry, key).filter(|n| is(n)) {
-                    out.push((format!("{section}.{eid}.{key}"), n.pos));
+                if let Some((n, id)) = field(entry, key).and_then(|n| named(n).map(|id| (n, id))) {
+                    out.entry(id)
+                        .or_default()
+                        .push((format!("{section}.{eid}.{key}"), n.pos));
                 }
             }
         }

@@ -59,9 +59,12 @@ pub enum Op {
     /// top level: the whole `set:` mapping.
     Set(Node),
     /// (section, [(id, pos)]).
-    Remove(Vec<(String, Pos, Vec<(String, Pos)>)>),
+    Remove(Vec<Removal>),
     Shift(Shift),
 }
+
+/// A section, where it is written, and the ids to remove from it.
+pub type Removal = (String, Pos, Vec<(String, Pos)>);
 
 /// What a shift moves, by how much.
 #[derive(Debug, Clone)]
@@ -348,6 +351,7 @@ fn ids(ctx: &mut Ctx, node: &Node, path: &str) -> Option<Vec<(String, Pos, Node)
         return None;
     };
     let mut out: Vec<(String, Pos, Node)> = Vec::new();
+    let mut seen: std::collections::HashMap<String, Pos> = std::collections::HashMap::new();
     let mut ok = true;
     for (key, value) in pairs {
         let id = match &key.value {
@@ -359,7 +363,7 @@ fn ids(ctx: &mut Ctx, node: &Node, path: &str) -> Option<Vec<(String, Pos, Node)
                 continue;
             }
         };
-        if let Some((_, first, _)) = out.iter().find(|(i, _, _)| *i == id) {
+        if let Some(first) = seen.get(&id) {
             ctx.error(
                 key.pos,
                 &join(path, &id),
@@ -369,6 +373,7 @@ fn ids(ctx: &mut Ctx, node: &Node, path: &str) -> Option<Vec<(String, Pos, Node)
             ok = false;
             continue;
         }
+        seen.insert(id.clone(), key.pos);
         out.push((id, key.pos, value.clone()));
     }
     ok.then_some(out)
@@ -380,7 +385,7 @@ fn remove(
     path: &str,
     allowed: &[&str],
     on_site: bool,
-) -> Option<Vec<(String, Pos, Vec<(String, Pos)>)>> {
+) -> Option<Vec<Removal>> {
     let Value::Map(pairs) = &node.value else {
         ctx.expected(
             node,
@@ -418,12 +423,13 @@ fn remove(
             }
         };
         let mut list: Vec<(String, Pos)> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         for (i, item) in items.into_iter().enumerate() {
             let Some(id) = string(ctx, item, &format!("{spath}[{i}]")) else {
                 ok = false;
                 continue;
             };
-            if !list.iter().any(|(x, _)| *x == id) {
+            if seen.insert(id.clone()) {
                 list.push((id, item.pos));
             }
         }
@@ -523,7 +529,7 @@ fn signed_duration(ctx: &mut Ctx, node: &Node, path: &str) -> Option<f64> {
         None => (1.0, text.strip_prefix('+').unwrap_or(&text)),
     };
     match parse_duration(rest) {
-        Ok(d) if d == 0.0 => {
+        Ok(0.0) => {
             ctx.error(node.pos, path, "a shift of zero changes nothing", None);
             None
         }

@@ -24,11 +24,19 @@ pub const DEFAULT_BASE: &str = "..";
 /// Reads and checks the shape of a variant file.
 pub fn read(path: &Path) -> Result<Variant, LoadError> {
     let mut diags = Diagnostics::default();
-    match std::fs::symlink_metadata(path) {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(LoadError::NotFound(path.to_path_buf()));
-        }
-        _ => {}
+    if let Err(e) = std::fs::symlink_metadata(path) {
+        let message = match e.kind() {
+            std::io::ErrorKind::NotFound => "variant file not found".to_owned(),
+            _ => format!("cannot read: {e}"),
+        };
+        diags.push(Diagnostic {
+            file: path.to_path_buf(),
+            pos: Pos::default(),
+            field: String::new(),
+            message,
+            help: None,
+        });
+        return Err(LoadError::Invalid(diags));
     }
     let variant =
         read_yaml(path, &mut diags).and_then(|root| format::parse(path, &root, &mut diags));
