@@ -283,7 +283,12 @@ impl Apply<'_, '_> {
                 did_you_mean(id, known.iter().map(String::as_str))
             })
             .flatten();
-        let help = suggestion.or_else(|| {
+        let builtin = (what == "generation").then(|| {
+            "a built-in generation is changed with `add` and its whole entry, which \
+             replaces the catalog's (as in scenario.yaml)"
+                .to_owned()
+        });
+        let help = suggestion.or(builtin).or_else(|| {
             Some(if known.is_empty() {
                 format!("{} has none", self.file_label)
             } else if known.len() <= 12 {

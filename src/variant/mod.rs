@@ -79,7 +79,7 @@ pub fn load(base: &Path, variant: &Variant) -> Result<Scenario, LoadError> {
                 pos: *pos,
                 field: "base".into(),
                 message: format!(
-                    "this variant changes `{}` ({named}), not {}",
+                    "this variant's base is `{}` (`base: {named}`), not `{}`",
                     named_dir.display(),
                     base.display()
                 ),
