@@ -5,6 +5,7 @@
 //! [`timeline`] (results in dates) -> [`report`] (summary, JSON, CSV).
 //! Only `scenario::load` and `report::write*` touch the file system.
 
+pub mod compare;
 pub mod diagnostic;
 pub mod economics;
 pub mod engine;
@@ -13,6 +14,8 @@ pub mod montecarlo;
 pub mod report;
 pub mod scenario;
 pub mod timeline;
+pub mod variant;
+pub mod verify;
 
 pub use diagnostic::{Diagnostic, Diagnostics};
 pub use scenario::{LoadError, Scenario, load_dir};

@@ -81,6 +81,37 @@ enum Command {
         #[arg(long)]
         threads: Option<usize>,
     },
+    /// Compare variants with a base scenario: the change in every key figure.
+    Compare {
+        /// The base scenario folder.
+        base: PathBuf,
+        /// Variant files: small YAML files of changes to the base (docs/variants.md).
+        #[arg(required = true)]
+        variants: Vec<PathBuf>,
+        /// Also N Monte Carlo runs of each, compared run by run with common random numbers.
+        #[arg(long, value_name = "N")]
+        mc: Option<u64>,
+        /// Seed of every random stream (with --mc).
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Worker threads (default: all cores); the result does not depend on it.
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Sample each variant with its own seed instead (shows what common random numbers save).
+        #[arg(long, requires = "mc")]
+        independent: bool,
+        /// Write compare.json and compare.csv into this folder.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Re-run a scenario and check the key figures pinned in its expect.yaml.
+    Verify {
+        #[arg(default_value = "sites")]
+        dir: PathBuf,
+        /// Rewrite expect.yaml with the figures of this run, keeping its tolerances.
+        #[arg(long)]
+        bless: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -194,6 +225,150 @@ fn main() -> ExitCode {
             seed,
             threads,
         } => write_report(&dir, &out, mc, seed, threads),
+        Command::Compare {
+            base,
+            variants,
+            mc,
+            seed,
+            threads,
+            independent,
+            out,
+        } => compare(
+            &base,
+            &variants,
+            mc,
+            seed,
+            threads,
+            independent,
+            out.as_deref(),
+        ),
+        Command::Verify { dir, bless } => verify(&dir, bless),
+    }
+}
+
+/// `warmshell compare`: every variant against the base.
+fn compare(
+    base: &Path,
+    files: &[PathBuf],
+    mc: Option<u64>,
+    seed: u64,
+    threads: Option<usize>,
+    independent: bool,
+    out: Option<&Path>,
+) -> ExitCode {
+    use warmshell::compare::{Candidate, McCompare};
+    if mc.is_some_and(|n| n == 0 || n > MAX_COMPARE_RUNS) {
+        eprintln!("error: --mc must be between 1 and {MAX_COMPARE_RUNS}");
+        return ExitCode::from(2);
+    }
+    let Some(base_scenario) = load(base) else {
+        return ExitCode::from(2);
+    };
+    let mut loaded_variants = Vec::new();
+    let mut failed = false;
+    for file in files {
+        let variant = warmshell::variant::read(file)
+            .and_then(|v| warmshell::variant::load(base, &v).map(|s| (v, s)));
+        match loaded(variant) {
+            Some(v) => loaded_variants.push(v),
+            None => failed = true,
+        }
+    }
+    if failed {
+        return ExitCode::from(2);
+    }
+    let candidates: Vec<Candidate> = loaded_variants
+        .iter()
+        .zip(files)
+        .map(|((v, s), file)| Candidate {
+            name: v.name.clone(),
+            file: file.display().to_string(),
+            scenario: s,
+        })
+        .collect();
+    let threads = threads.unwrap_or_else(|| {
+        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+    });
+    let options = mc.map(|runs| McCompare {
+        runs,
+        seed,
+        threads,
+        independent,
+    });
+    let name = base.display().to_string();
+    let result = match warmshell::compare::compare(&name, &base_scenario, &candidates, options) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start {threads} threads: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    if let Some(dir) = out {
+        let written = report::compare::artifacts(&result).and_then(|a| report::write(dir, &a));
+        if let Err(e) = written {
+            eprintln!("error: {e}");
+            return ExitCode::from(1);
+        }
+    }
+    print!("{}", report::compare::render(&result));
+    ExitCode::SUCCESS
+}
+
+/// More runs than a comparison needs: each run's figures are kept (about
+/// 0.6 KB a run for the default scenario, per variant).
+const MAX_COMPARE_RUNS: u64 = 100_000;
+
+/// `warmshell verify`: 0 all within tolerance, 1 something moved too far, 2 a mistake.
+fn verify(dir: &Path, bless: bool) -> ExitCode {
+    use warmshell::{compare, verify};
+    if warmshell::variant::is_variant_file(dir) {
+        eprintln!(
+            "error: {}: verify checks a scenario folder's expect.yaml; this is a variant",
+            dir.display()
+        );
+        return ExitCode::from(2);
+    }
+    let Some(scenario) = load(dir) else {
+        return ExitCode::from(2);
+    };
+    let keys = compare::layout(&scenario);
+    let actual = compare::point_values(&scenario);
+    let path = verify::path_in(dir);
+    let expectations = match verify::read(&path, &keys) {
+        Ok(e) => e,
+        Err(diags) => {
+            print_diagnostics(&diags);
+            return ExitCode::from(2);
+        }
+    };
+    if bless {
+        let text = verify::bless(expectations.as_ref(), &keys, &actual);
+        if let Err(e) = report::write_file(&path, text.as_bytes()) {
+            eprintln!("error: {}: {e}", path.display());
+            return ExitCode::from(1);
+        }
+        println!(
+            "warmshell verify {}: pinned {} figures in {}",
+            dir.display(),
+            keys.len(),
+            path.display()
+        );
+        return ExitCode::SUCCESS;
+    }
+    let Some(expectations) = expectations else {
+        eprintln!(
+            "error: {}: not found; `warmshell verify {} --bless` pins the current figures",
+            path.display(),
+            dir.display()
+        );
+        return ExitCode::from(2);
+    };
+    let result = verify::check(&expectations, &keys, &actual);
+    print!("{}", verify::render(dir, &result));
+    if result.failures() > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
     }
 }
 
@@ -269,37 +444,22 @@ fn init_tracing(verbose: u8) {
         .init();
 }
 
-/// Loads the scenario, or prints every problem and returns `None`.
+/// Loads the scenario, or prints every problem and returns `None`. A variant
+/// file stands for its base scenario with the variant applied.
 fn load(dir: &Path) -> Option<Scenario> {
     info!(dir = %dir.display(), "loading scenario");
-    match warmshell::load_dir(dir) {
+    if warmshell::variant::is_variant_file(dir) {
+        return loaded(warmshell::variant::load_file(dir)).map(|(_, s)| s);
+    }
+    loaded(warmshell::load_dir(dir))
+}
+
+/// The loaded value, or `None` after printing every problem.
+fn loaded<T>(result: Result<T, LoadError>) -> Option<T> {
+    match result {
         Ok(s) => Some(s),
         Err(LoadError::Invalid(diags)) => {
-            // Buffered, and source lines only for the first 100 problems with a
-            // line, each file read once: a hostile file can hold 100,000
-            // problems, and one with no line may be a pipe that never answers.
-            use std::io::Write;
-            let mut err = std::io::BufWriter::new(std::io::stderr().lock());
-            let mut source: Option<(&Path, Option<String>)> = None;
-            for (i, d) in diags.iter().enumerate() {
-                let _ = writeln!(err, "error: {d}");
-                if i >= 100 || d.pos.line == 0 {
-                    continue;
-                }
-                if source.as_ref().is_none_or(|(file, _)| *file != d.file) {
-                    source = Some((&d.file, std::fs::read_to_string(&d.file).ok()));
-                }
-                let text = source.as_ref().and_then(|(_, text)| text.as_deref());
-                if let Some(snippet) = text.and_then(|src| d.snippet(src)) {
-                    let _ = writeln!(err, "{snippet}");
-                }
-            }
-            let _ = writeln!(
-                err,
-                "{} problem{} found; nothing was written",
-                diags.len(),
-                if diags.len() == 1 { "" } else { "s" }
-            );
+            print_diagnostics(&diags);
             None
         }
         Err(e) => {
@@ -307,6 +467,35 @@ fn load(dir: &Path) -> Option<Scenario> {
             None
         }
     }
+}
+
+/// Prints located problems with source lines to stderr.
+fn print_diagnostics(diags: &warmshell::Diagnostics) {
+    // Buffered, and source lines only for the first 100 problems with a
+    // line, each file read once: a hostile file can hold 100,000
+    // problems, and one with no line may be a pipe that never answers.
+    use std::io::Write;
+    let mut err = std::io::BufWriter::new(std::io::stderr().lock());
+    let mut source: Option<(&Path, Option<String>)> = None;
+    for (i, d) in diags.iter().enumerate() {
+        let _ = writeln!(err, "error: {d}");
+        if i >= 100 || d.pos.line == 0 {
+            continue;
+        }
+        if source.as_ref().is_none_or(|(file, _)| *file != d.file) {
+            source = Some((&d.file, std::fs::read_to_string(&d.file).ok()));
+        }
+        let text = source.as_ref().and_then(|(_, text)| text.as_deref());
+        if let Some(snippet) = text.and_then(|src| d.snippet(src)) {
+            let _ = writeln!(err, "{snippet}");
+        }
+    }
+    let _ = writeln!(
+        err,
+        "{} problem{} found; nothing was written",
+        diags.len(),
+        if diags.len() == 1 { "" } else { "s" }
+    );
 }
 
 fn write_outputs(

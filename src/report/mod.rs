@@ -4,6 +4,7 @@
 //! are the only places that touch the file system: they replace an output
 //! folder's files as one set, and a single file atomically.
 
+pub mod compare;
 pub mod csv;
 pub mod html;
 pub mod human;

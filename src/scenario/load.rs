@@ -14,12 +14,31 @@ use crate::diagnostic::{Diagnostic, Diagnostics};
 
 /// The largest site or scenario file accepted; far beyond any real site.
 pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
-/// The file that holds the clock (and later the market).
 /// Bounds on a whole scenario folder, so that memory stays bounded however
 /// many files it holds: about 40 times a 1,000-site generated portfolio.
 pub const MAX_SITE_FILES: usize = 20_000;
 pub const MAX_SCENARIO_BYTES: u64 = 256 * 1024 * 1024;
+/// The file that holds the clock (and later the market).
 pub const SCENARIO_FILE: &str = "scenario.yaml";
+/// The expected key figures `warmshell verify` checks; not a site.
+pub const EXPECT_FILE: &str = "expect.yaml";
+
+/// Changes to the files' located trees between reading and decoding: how a
+/// variant (`crate::variant`) changes a base scenario, so that whatever it
+/// adds is checked by the same decoder.
+pub trait Patch {
+    /// `scenario.yaml`'s tree, with the ids of every site file.
+    fn scenario(&mut self, root: &mut yaml::Node, site_ids: &[String], diags: &mut Diagnostics);
+    /// One site file's tree.
+    fn site(&mut self, id: &str, file: &Path, root: &mut yaml::Node, diags: &mut Diagnostics);
+}
+
+struct NoPatch;
+
+impl Patch for NoPatch {
+    fn scenario(&mut self, _: &mut yaml::Node, _: &[String], _: &mut Diagnostics) {}
+    fn site(&mut self, _: &str, _: &Path, _: &mut yaml::Node, _: &mut Diagnostics) {}
+}
 
 /// Why a scenario could not be loaded. Every variant is the planner's to fix.
 #[derive(Debug, thiserror::Error)]
@@ -49,6 +68,11 @@ impl LoadError {
 
 /// Loads and checks every file of the scenario folder `dir`.
 pub fn load_dir(dir: &Path) -> Result<Scenario, LoadError> {
+    load_dir_patched(dir, &mut NoPatch)
+}
+
+/// [`load_dir`], with `patch` applied to each file's tree before it is decoded.
+pub fn load_dir_patched(dir: &Path, patch: &mut dyn Patch) -> Result<Scenario, LoadError> {
     let meta = std::fs::metadata(dir).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => LoadError::NotFound(dir.to_path_buf()),
         _ => LoadError::Unreadable {
@@ -85,7 +109,7 @@ pub fn load_dir(dir: &Path) -> Result<Scenario, LoadError> {
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
-        if path == scenario_path {
+        if path == scenario_path || path == dir.join(EXPECT_FILE) {
             continue;
         }
         if stem == "scenario" {
@@ -104,7 +128,11 @@ pub fn load_dir(dir: &Path) -> Result<Scenario, LoadError> {
         return Err(LoadError::Invalid(diags));
     }
 
-    let root = read_yaml(&scenario_path, &mut diags);
+    let site_ids: Vec<String> = site_files.iter().map(|(s, _)| s.clone()).collect();
+    let root = read_yaml(&scenario_path, &mut diags).map(|mut root| {
+        patch.scenario(&mut root, &site_ids, &mut diags);
+        root
+    });
     let header = root.map(|root| {
         let mut ctx = Ctx {
             file: &scenario_path,
@@ -138,9 +166,10 @@ pub fn load_dir(dir: &Path) -> Result<Scenario, LoadError> {
             continue;
         }
         seen.push((stem.clone(), path.clone()));
-        let Some(root) = read_yaml(path, &mut diags) else {
+        let Some(mut root) = read_yaml(path, &mut diags) else {
             continue;
         };
+        patch.site(stem, path, &mut root, &mut diags);
         let mut ctx = Ctx {
             file: path,
             diags: &mut diags,
@@ -223,7 +252,6 @@ fn file_error(diags: &mut Diagnostics, path: &Path, message: String) {
     });
 }
 
-/// Reads and parses one file, reporting any failure as a diagnostic.
 /// Why the folder's site files are too many or too large to load, if they are.
 fn too_large(site_files: &[(String, PathBuf)]) -> Option<String> {
     let help = "split the portfolio into several scenario folders";
@@ -246,7 +274,8 @@ fn too_large(site_files: &[(String, PathBuf)]) -> Option<String> {
     })
 }
 
-fn read_yaml(path: &Path, diags: &mut Diagnostics) -> Option<yaml::Node> {
+/// Reads and parses one file, reporting any failure as a diagnostic.
+pub(crate) fn read_yaml(path: &Path, diags: &mut Diagnostics) -> Option<yaml::Node> {
     let bytes = match std::fs::metadata(path) {
         // A pipe would block the read forever, and a device such as
         // /dev/zero would never end: only regular files are read.
