@@ -5,13 +5,16 @@
 //! [`timeline`] (results in dates) -> [`report`] (summary, JSON, CSV).
 //! Only `scenario::load` and `report::write*` touch the file system.
 
+pub mod advise;
 pub mod diagnostic;
 pub mod economics;
 pub mod engine;
 pub mod graph;
+pub mod lever;
 pub mod montecarlo;
 pub mod report;
 pub mod scenario;
+pub mod sweep;
 pub mod timeline;
 
 pub use diagnostic::{Diagnostic, Diagnostics};
