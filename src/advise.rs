@@ -509,11 +509,22 @@ pub fn sentence(scenario: &Scenario, a: &OrderAdvice) -> String {
     } else {
         ""
     };
+    // Months read best; within one month, the dates say more.
+    let (when, instead, on) = if month(a.best.day) == month(a.plan.day) {
+        (
+            format!("on {}", date(a.best.day)),
+            date(a.plan.day),
+            String::new(),
+        )
+    } else {
+        (
+            format!("in {}", month(a.best.day)),
+            month(a.plan.day),
+            format!("on {}, ", date(a.best.day)),
+        )
+    };
     format!(
-        "order {what} in {} instead of {} (on {}, {} days {}): dark GPU-days {}, NPV {}{power}{edge}",
-        month(a.best.day),
-        month(a.plan.day),
-        date(a.best.day),
+        "order {what} {when} instead of {instead} ({on}{} days {}): dark GPU-days {}, NPV {}{power}{edge}",
         shift.abs(),
         if shift < 0 { "earlier" } else { "later" },
         gpu_days_m(d_dark),

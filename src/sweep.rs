@@ -401,9 +401,14 @@ pub fn render(scenario: &Scenario, sweeps: &[Sweep]) -> String {
                 }
                 _ => format!("power at {sid}"),
             };
+            let why = if s.baseline.sites[site].dark.power == 0 {
+                "; no GPU waits for power there in the plan"
+            } else {
+                ""
+            };
             let _ = writeln!(
                 out,
-                "  one month earlier {what} is worth {} of NPV ({} per day)",
+                "  one month earlier {what} is worth {} of NPV ({} per day){why}",
                 money_m(v).trim_start_matches('+'),
                 money_m(v / MONTH_DAYS as f64).trim_start_matches('+')
             );

@@ -280,13 +280,19 @@ impl Chart {
             escape(&p.y_label)
         );
         // Marks.
-        for m in p.marks.iter().filter(|m| m.x.is_finite()) {
+        for (i, m) in p.marks.iter().filter(|m| m.x.is_finite()).enumerate() {
             let xp = px(m.x);
+            // Labels step down so that two close marks stay readable; near the right
+            // edge they sit left of their line.
+            let (tx, anchor) = if xp > LEFT + plot_w - 60.0 {
+                (xp - 3.0, "end")
+            } else {
+                (xp + 3.0, "start")
+            };
             let _ = writeln!(
                 s,
-                r##"<line x1="{xp:.1}" y1="{top:.1}" x2="{xp:.1}" y2="{bottom:.1}" stroke="#555" stroke-dasharray="4 3"/><text x="{:.1}" y="{:.1}" font-size="11">{}</text>"##,
-                xp + 3.0,
-                top + 12.0,
+                r##"<line x1="{xp:.1}" y1="{top:.1}" x2="{xp:.1}" y2="{bottom:.1}" stroke="#555" stroke-dasharray="4 3"/><text x="{tx:.1}" y="{:.1}" font-size="11" text-anchor="{anchor}">{}</text>"##,
+                top + 12.0 + 13.0 * (i % 3) as f64,
                 escape(&m.label)
             );
         }
