@@ -105,6 +105,8 @@ fn a_days_revenue_exceeds_a_days_carry() {
         revenue - power > 1.5 * carry,
         "revenue {revenue:.2} - power {power:.2} vs carry {carry:.2} a GPU-day"
     );
+    // And not overwhelmingly (the newsvendor test below relies on c/r > 1/4).
+    assert!(4.0 * carry > revenue - power);
 }
 
 #[test]
@@ -300,4 +302,73 @@ fn cli_rejects_an_unknown_order_with_a_suggestion() {
     let r = warmshell(&["advise", d, "--generations=GB3000"]);
     assert_eq!(r.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&r.stderr).contains("did you mean `GB300`"));
+}
+
+#[test]
+fn monte_carlo_advice_does_not_depend_on_the_thread_count() {
+    // Uncertain lead time and shell: runs differ, but not with the threads that run them.
+    let dir = folder("2025-03-01");
+    let site = site_yaml("2025-03-01")
+        .replace(
+            "lead_time: 60d",
+            "lead_time: { triangular: [40d, 60d, 120d] }",
+        )
+        .replace("duration: 10d", "duration: { uniform: [5d, 300d] }");
+    std::fs::write(dir.path().join("site.yaml"), site).expect("write");
+    let s = load(dir.path());
+    let run = |threads| {
+        let mc = Mc {
+            runs: 16,
+            seed: 3,
+            threads,
+            stat: Stat::Percentile(50),
+        };
+        advise::advise(&s, &options(Objective::Npv, Some(mc))).expect("advice")
+    };
+    let (a, b) = (run(1), run(2));
+    assert_eq!(a.orders[0].best, b.orders[0].best);
+    assert_eq!(a.orders[0].curve, b.orders[0].curve);
+}
+
+/// An uncertain lead time turns the order date into a newsvendor problem. Ordering a
+/// day later saves a day's carry c of the capex in every run, and loses a day's net
+/// revenue r in the runs where the racks are late for power (lead >= P - 1 - o). So the
+/// expected NPV is best where P(lead <= P - 1 - o) = 1 - c/r. At this scenario's prices
+/// c/r lies between 1/4 and 3/4 (a_days_revenue_exceeds_a_days_carry checks 1.5 c < r < 4 c
+/// from the prices: c ~ $35, r ~ $70 a GPU-day), so the best day lies between
+/// P - 1 - q(3/4) and P - 1 - q(1/4) of the lead's distribution: triangular(40, 60, 120),
+/// q(1/4) = 60 (its mode, CDF(60) = 20^2 / (80 * 20) = 1/4) and q(3/4) = 120 - sqrt(1200)
+/// = 85.4 days. The deterministic answer (P - 1 - 60, its mode) is the late end.
+#[test]
+fn an_uncertain_lead_time_orders_earlier_by_the_newsvendor_ratio() {
+    let dir = folder("2025-03-01");
+    let site = site_yaml("2025-03-01").replace(
+        "lead_time: 60d",
+        "lead_time: { triangular: [40d, 60d, 120d] }",
+    );
+    std::fs::write(dir.path().join("site.yaml"), site).expect("write");
+    let s = load(dir.path());
+    let mc = Mc {
+        runs: 400,
+        seed: 11,
+        threads: 2,
+        stat: Stat::Mean,
+    };
+    let a = advise::advise(&s, &options(Objective::Npv, Some(mc))).expect("advice");
+    let q75 = 120.0 - 1200f64.sqrt();
+    let (early, late) = (f64::from(P - 1) - q75, f64::from(P - 1 - 60));
+    let day = f64::from(a.orders[0].best.day);
+    assert!(
+        (early - 1.0..=late + 1.0).contains(&day),
+        "best day {day}, want {early:.1}..={late}"
+    );
+}
+
+#[test]
+fn statistics_parse_and_pick_by_nearest_rank() {
+    assert_eq!(Stat::parse("mean"), Ok(Stat::Mean));
+    assert_eq!(Stat::parse("p10"), Ok(Stat::Percentile(10)));
+    for bad in ["p0", "p100", "P10", "median", "p", ""] {
+        assert!(Stat::parse(bad).is_err(), "{bad}");
+    }
 }

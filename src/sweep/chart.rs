@@ -351,7 +351,7 @@ mod tests {
         assert_eq!(t, vec![-5.0, 0.0, 5.0, 10.0, 15.0, 20.0]);
         assert_eq!(dec, 0);
         let (_, _, t, dec) = ticks(0.11, 0.14);
-        assert_eq!(dec, 3);
+        assert_eq!(dec, 2); // step 0.01
         assert!(t.len() >= 3);
         // A flat series still gets an axis.
         let (lo, hi, _, _) = ticks(5.0, 5.0);
