@@ -370,20 +370,35 @@ pub fn render(scenario: &Scenario, sweeps: &[Sweep]) -> String {
         let _ = writeln!(out, "sweep {} ({} values)", s.lever, s.points.len());
         let _ = writeln!(
             out,
-            "  {:>12}  {:>14}  {:>14}  {:>14}  {:>11}  {:>12}",
+            "  {:>12}  {:>14}  {:>14}  {:>14}  {:>11}  {:>12}  windows (days: {})",
             unit,
             format!("{sid} NPV"),
             "Δ NPV",
             "portfolio Δ",
             "dark GPU-d",
-            "first power"
+            "first power",
+            scenario.sites[site]
+                .orders
+                .iter()
+                .map(|o| o.id.as_str())
+                .collect::<Vec<_>>()
+                .join(" / ")
         );
         for (v, o) in &s.points {
             let so = &o.sites[site];
             let sb = &s.baseline.sites[site];
+            let windows = so
+                .orders
+                .iter()
+                .map(|o| {
+                    o.window_days
+                        .map_or_else(|| "-".to_owned(), |d| d.to_string())
+                })
+                .collect::<Vec<_>>()
+                .join(" / ");
             let _ = writeln!(
                 out,
-                "  {:>12}  {:>14}  {:>14}  {:>14}  {:>11}  {:>12}",
+                "  {:>12}  {:>14}  {:>14}  {:>14}  {:>11}  {:>12}  {windows}",
                 lever::label(scenario, *v),
                 money_m(so.npv).trim_start_matches('+').to_owned(),
                 money_m(so.npv - sb.npv),
@@ -393,6 +408,31 @@ pub fn render(scenario: &Scenario, sweeps: &[Sweep]) -> String {
                     .map(|d| scenario.date(d).to_string())
                     .unwrap_or_else(|| "-".into())
             );
+        }
+        // The model lets an order deliver before its generation ships; advise does not.
+        if let Lever::OrderDate { order, .. } | Lever::OrderGeneration { order, .. } = s.kind {
+            let early: Vec<String> = s
+                .points
+                .iter()
+                .filter(|(v, o)| {
+                    let Ok(changed) = s.kind.apply(scenario, *v) else {
+                        return false;
+                    };
+                    let ord = &changed.sites[site].orders[order];
+                    let ships = changed.market.available_day(ord.generation, changed.start);
+                    o.sites[site].orders[order]
+                        .placed
+                        .is_some_and(|p| i64::from(p) + i64::from(ord.lead_time.point()) < ships)
+                })
+                .map(|(v, _)| lever::label(scenario, *v))
+                .collect();
+            if !early.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "  note: at {} the order's first delivery comes before its generation ships (the model allows it; advise does not)",
+                    early.join(", ")
+                );
+            }
         }
         if let Some(v) = month_earlier_value(s) {
             let what = match s.kind {
