@@ -387,6 +387,11 @@ fn advise_order(
             d = d.saturating_add(steps[0]);
         }
         try_day(&mut seen, hi, judge)?;
+        // The plan's own date is always a candidate: the advice is then never worse than
+        // the plan's date (in a deterministic run, the plan itself).
+        if g == o.generation {
+            try_day(&mut seen, plan.day, judge)?;
+        }
         // Refine around the best few at each finer step.
         for w in steps.windows(2) {
             let (wide, fine) = (w[0], w[1]);

@@ -372,3 +372,30 @@ fn statistics_parse_and_pick_by_nearest_rank() {
         assert!(Stat::parse(bad).is_err(), "{bad}");
     }
 }
+
+#[test]
+fn advice_on_the_default_scenario_never_loses_to_the_plan() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("sites");
+    let s = load(&dir);
+    let a = advise::advise(
+        &s,
+        &Options {
+            orders: vec![
+                advise::parse_order(&s, "abilene-tx/gb300-a").expect("order"),
+                advise::parse_order(&s, "abilene-tx/rubin-b").expect("order"),
+            ],
+            ..options(Objective::Npv, None)
+        },
+    )
+    .expect("advice");
+    for o in &a.orders {
+        // The plan's date is a candidate, and pinning it to a date reproduces the plan.
+        assert!(
+            o.curve
+                .iter()
+                .any(|c| c.day == o.plan.day && c.score == o.plan.score)
+        );
+        assert!(o.best.score.npv >= o.plan.score.npv);
+        assert!(o.curve.iter().all(|c| c.score.npv <= o.best.score.npv));
+    }
+}
