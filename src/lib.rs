@@ -5,14 +5,17 @@
 //! [`timeline`] (results in dates) -> [`report`] (summary, JSON, CSV).
 //! Only `scenario::load` and `report::write*` touch the file system.
 
+pub mod advise;
 pub mod compare;
 pub mod diagnostic;
 pub mod economics;
 pub mod engine;
 pub mod graph;
+pub mod lever;
 pub mod montecarlo;
 pub mod report;
 pub mod scenario;
+pub mod sweep;
 pub mod timeline;
 pub mod variant;
 pub mod verify;

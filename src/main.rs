@@ -112,6 +112,65 @@ enum Command {
         #[arg(long)]
         bless: bool,
     },
+    /// Vary one lever over a range and report the outcome curve (NPV, windows, dark GPU-days).
+    ///
+    /// Without --lever: the value of earlier (or later) power at every site, each site's
+    /// whole power timeline shifted from -6mo to +6mo by months.
+    Sweep {
+        #[arg(default_value = "sites")]
+        dir: PathBuf,
+        /// What to vary, KIND:SITE[/ID]: energization:SITE, power:SITE/SOURCE,
+        /// task:SITE/TASK (finish), task-start:SITE/TASK, duration:SITE/TASK (factor),
+        /// order-date:SITE/ORDER, order-racks:SITE/ORDER, order-generation:SITE/ORDER.
+        #[arg(long)]
+        lever: Option<String>,
+        /// First value: a signed duration (-6mo), a date (order-date), a factor or racks.
+        #[arg(long, allow_hyphen_values = true)]
+        from: Option<String>,
+        /// Last value (inclusive).
+        #[arg(long, allow_hyphen_values = true)]
+        to: Option<String>,
+        /// Step between values (a duration such as 1mo, a factor, or racks).
+        #[arg(long)]
+        step: Option<String>,
+        /// Explicit values instead of a range, comma-separated (e.g. GB300,Rubin).
+        #[arg(long, value_delimiter = ',', allow_hyphen_values = true)]
+        values: Vec<String>,
+        /// Write sweep.csv and sweep.svg into this folder.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// For each GPU order, the order date (and generation) that maximizes NPV or
+    /// minimizes dark GPU-days, given when its site's shell and power arrive.
+    Advise {
+        #[arg(default_value = "sites")]
+        dir: PathBuf,
+        /// Advise on this order only (SITE/ORDER); repeatable. Default: every order.
+        #[arg(long = "order", value_name = "SITE/ORDER")]
+        orders: Vec<String>,
+        /// What to optimize.
+        #[arg(long, default_value = "npv", value_parser = ["npv", "dark"])]
+        objective: String,
+        /// Also try other generations: bare, the order's own and every later one;
+        /// or a list, --generations=GB300,Rubin.
+        #[arg(long, num_args = 0.., value_delimiter = ',', require_equals = true)]
+        generations: Option<Vec<String>>,
+        /// Judge each candidate over N Monte Carlo runs (the same runs for all).
+        #[arg(long, value_name = "N")]
+        mc: Option<u64>,
+        /// With --mc: mean, or a percentile such as p10 (cautious), p50, p90.
+        #[arg(long)]
+        stat: Option<String>,
+        /// With --mc: the seed of every random stream.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// With --mc: worker threads (default: all cores); the result does not depend on it.
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Write advise.csv and advise.svg into this folder.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -243,6 +302,111 @@ fn main() -> ExitCode {
             out.as_deref(),
         ),
         Command::Verify { dir, bless } => verify(&dir, bless),
+        Command::Sweep {
+            dir,
+            lever,
+            from,
+            to,
+            step,
+            values,
+            out,
+        } => {
+            let Some(scenario) = load(&dir) else {
+                return ExitCode::from(2);
+            };
+            let range = SweepRange {
+                from,
+                to,
+                step,
+                values,
+            };
+            let sweeps = match build_sweeps(&scenario, lever.as_deref(), &range) {
+                Ok(s) => s,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            if let Some(dir) = out {
+                let written = warmshell::sweep::csv(&scenario, &sweeps).and_then(|csv| {
+                    report::write(
+                        &dir,
+                        &[
+                            report::Artifact {
+                                name: "sweep.csv".into(),
+                                bytes: csv,
+                            },
+                            report::Artifact {
+                                name: "sweep.svg".into(),
+                                bytes: warmshell::sweep::svg(&scenario, &sweeps).into_bytes(),
+                            },
+                        ],
+                    )
+                });
+                if let Err(e) = written {
+                    eprintln!("error: {e}");
+                    return ExitCode::from(1);
+                }
+            }
+            print!("{}", warmshell::sweep::render(&scenario, &sweeps));
+            ExitCode::SUCCESS
+        }
+        Command::Advise {
+            dir,
+            orders,
+            objective,
+            generations,
+            mc,
+            stat,
+            seed,
+            threads,
+            out,
+        } => {
+            let Some(scenario) = load(&dir) else {
+                return ExitCode::from(2);
+            };
+            let request = AdviseRequest {
+                orders,
+                objective,
+                generations,
+                mc,
+                stat,
+                seed,
+                threads,
+            };
+            let advice = match advise_options(&scenario, &request)
+                .and_then(|o| warmshell::advise::advise(&scenario, &o))
+            {
+                Ok(a) => a,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            if let Some(dir) = out {
+                let written = warmshell::advise::csv(&scenario, &advice).and_then(|csv| {
+                    report::write(
+                        &dir,
+                        &[
+                            report::Artifact {
+                                name: "advise.csv".into(),
+                                bytes: csv,
+                            },
+                            report::Artifact {
+                                name: "advise.svg".into(),
+                                bytes: warmshell::advise::svg(&scenario, &advice).into_bytes(),
+                            },
+                        ],
+                    )
+                });
+                if let Err(e) = written {
+                    eprintln!("error: {e}");
+                    return ExitCode::from(1);
+                }
+            }
+            print!("{}", warmshell::advise::render(&scenario, &advice));
+            ExitCode::SUCCESS
+        }
     }
 }
 
@@ -518,4 +682,118 @@ fn write_outputs(
         report::write_file(path, &bytes)?;
     }
     Ok(())
+}
+
+/// The range flags of `sweep`.
+struct SweepRange {
+    from: Option<String>,
+    to: Option<String>,
+    step: Option<String>,
+    values: Vec<String>,
+}
+
+/// One sweep for the named lever, or (without one) one energization sweep per site with power.
+fn build_sweeps(
+    scenario: &Scenario,
+    lever: Option<&str>,
+    r: &SweepRange,
+) -> Result<Vec<warmshell::sweep::Sweep>, warmshell::lever::LeverError> {
+    use warmshell::lever::{self, Lever};
+    let levers: Vec<Lever> = match lever {
+        Some(spec) => vec![Lever::parse(scenario, spec)?],
+        None => (0..scenario.sites.len())
+            .filter(|&s| !scenario.sites[s].power.is_empty())
+            .map(|site| Lever::Energization { site })
+            .collect(),
+    };
+    if levers.is_empty() {
+        return Err(lever::LeverError(
+            "no site has power sources to shift; name a lever with --lever".into(),
+        ));
+    }
+    levers
+        .into_iter()
+        .map(|l| {
+            let values = lever::values(
+                scenario,
+                &l,
+                r.from.as_deref(),
+                r.to.as_deref(),
+                r.step.as_deref(),
+                &r.values,
+            )?;
+            warmshell::sweep::run(scenario, l, &values)
+        })
+        .collect()
+}
+
+/// The flags of `advise`, before they are checked against the scenario.
+struct AdviseRequest {
+    orders: Vec<String>,
+    objective: String,
+    generations: Option<Vec<String>>,
+    mc: Option<u64>,
+    stat: Option<String>,
+    seed: u64,
+    threads: Option<usize>,
+}
+
+fn advise_options(
+    scenario: &Scenario,
+    r: &AdviseRequest,
+) -> Result<warmshell::advise::Options, warmshell::lever::LeverError> {
+    use warmshell::advise::{self, Objective, Stat};
+    use warmshell::lever::LeverError;
+    let orders = r
+        .orders
+        .iter()
+        .map(|o| advise::parse_order(scenario, o))
+        .collect::<Result<Vec<_>, _>>()?;
+    let generations = r
+        .generations
+        .as_ref()
+        .map(|names| {
+            names
+                .iter()
+                .filter(|n| !n.is_empty())
+                .map(|n| {
+                    scenario.market.generation(n).ok_or_else(|| {
+                        let all = scenario.market.generations.iter().map(|g| g.name.as_str());
+                        let hint = warmshell::diagnostic::did_you_mean(n, all.clone())
+                            .unwrap_or_else(|| {
+                                format!("generations: {}", all.collect::<Vec<_>>().join(", "))
+                            });
+                        LeverError(format!("no generation `{n}`; {hint}"))
+                    })
+                })
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .transpose()?;
+    let mc = match (r.mc, &r.stat) {
+        (None, Some(_)) => return Err(LeverError("--stat needs --mc N".into())),
+        (None, None) => None,
+        (Some(n), stat) => {
+            if n == 0 || n > MAX_RUNS {
+                return Err(LeverError(format!("--mc must be between 1 and {MAX_RUNS}")));
+            }
+            Some(advise::Mc {
+                runs: n,
+                seed: r.seed,
+                threads: r.threads.unwrap_or_else(|| {
+                    std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+                }),
+                stat: Stat::parse(stat.as_deref().unwrap_or("mean"))?,
+            })
+        }
+    };
+    Ok(advise::Options {
+        orders,
+        objective: if r.objective == "dark" {
+            Objective::Dark
+        } else {
+            Objective::Npv
+        },
+        generations,
+        mc,
+    })
 }
