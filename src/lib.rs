@@ -8,10 +8,12 @@
 pub mod diagnostic;
 pub mod economics;
 pub mod engine;
+pub mod export;
 pub mod graph;
 pub mod montecarlo;
 pub mod report;
 pub mod scenario;
+pub mod schema;
 pub mod timeline;
 
 pub use diagnostic::{Diagnostic, Diagnostics};
