@@ -218,8 +218,8 @@ const SCRIPT: &str = "<script>alert(1)</script>";
 const TRICKY: &str =
     "Tricky & \"quoted\" 'single' <b>bold</b>, semi; colon: hash # 100% \\ back\nline";
 
-/// The default scenario with abilene-tx's site named [`SCRIPT`] and its
-/// first task named [`TRICKY`].
+/// The default scenario with abilene-tx's site named [`SCRIPT`], its first
+/// task named [`TRICKY`] and another that starts with Mermaid keywords.
 fn hostile_scenario(tmp: &Path) -> PathBuf {
     let dir = tmp.join("hostile");
     copy_dir(&root().join("sites"), &dir);
@@ -232,6 +232,12 @@ fn hostile_scenario(tmp: &Path) -> PathBuf {
         .replacen(
             "name: Land and site control (lease signed)",
             &format!("name: {yaml_tricky}"),
+            1,
+        )
+        // Mermaid would read a task named like this as a section.
+        .replacen(
+            "name: Land clearing and grading",
+            "name: \"Section 9 title: dateFormat x\"",
             1,
         );
     fs::write(&site, text).unwrap();
@@ -351,4 +357,42 @@ fn mpxj_reads_back_the_same_tasks_dates_and_links() {
     // Escaped names come back as written.
     let hostile = hostile_scenario(tmp.path());
     readback(&hostile, tmp.path());
+}
+
+/// Mermaid itself parses the gantt (tests/mermaid_check.mjs, in Node with
+/// jsdom): sections, tasks, dates, flags, no markup. Runs when
+/// `WARMSHELL_MERMAID_DIR` names a folder where `npm install mermaid@11 jsdom`
+/// was run; CI does not install them, so elsewhere this prints a notice.
+#[test]
+fn mermaid_parses_the_gantt_with_the_same_tasks_and_dates() {
+    let Some(modules) = std::env::var_os("WARMSHELL_MERMAID_DIR") else {
+        eprintln!(
+            "SKIPPED: set WARMSHELL_MERMAID_DIR to a folder with `npm install mermaid@11 jsdom`"
+        );
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let hostile = hostile_scenario(tmp.path());
+    for dir in [root().join("sites"), hostile] {
+        let mmd = tmp.path().join("gantt.mmd");
+        let json = tmp.path().join("schedule.json");
+        fs::write(&mmd, export("mermaid", &dir)).unwrap();
+        fs::write(&json, export("json", &dir)).unwrap();
+        let out = Command::new("node")
+            .args(["--input-type=module", "-"])
+            .arg(&mmd)
+            .arg(&json)
+            .current_dir(&modules)
+            .stdin(fs::File::open(root().join("tests/mermaid_check.mjs")).unwrap())
+            .output()
+            .expect("node runs");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "Mermaid check of {}:\n{stdout}\n{}",
+            dir.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        eprintln!("{}", stdout.trim());
+    }
 }

@@ -67,10 +67,7 @@ fn event(line: &mut impl FnMut(&str), item: &Item, site_name: &str, stamp: &str)
         "SUMMARY:{}",
         ics_text(&format!("{site_name}: {}", item.name))
     ));
-    let mut description = format!(
-        "Site {} ({}), {} {}",
-        site_name, item.site, item.kind, item.id
-    );
+    let mut description = format!("{site_name} ({}): {} ({})", item.site, item.id, item.kind);
     if item.critical {
         description.push_str(", on the critical path");
     }
