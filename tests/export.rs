@@ -357,6 +357,48 @@ fn mpxj_reads_back_the_same_tasks_dates_and_links() {
     // Escaped names come back as written.
     let hostile = hostile_scenario(tmp.path());
     readback(&hostile, tmp.path());
+    // Every kind of link, and a site with nothing to schedule.
+    let small = tmp.path().join("small");
+    fs::create_dir_all(&small).unwrap();
+    fs::write(small.join("scenario.yaml"), SMALL_SCENARIO).unwrap();
+    fs::write(small.join("b.yaml"), SMALL_SITE).unwrap();
+    fs::write(small.join("empty.yaml"), "pue: 1.1\n").unwrap();
+    readback(&small, tmp.path());
+}
+
+const SMALL_SCENARIO: &str = "start: 2025-01-01\nhorizon: 2032-12-31\n";
+const SMALL_SITE: &str = "pue: 1.2
+tasks:
+  land: { duration: 60d }
+  shell: { duration: 9mo, after: [{ task: land, lag: 2w }] }
+  energize: { duration: 30d, after: land }
+halls:
+  h1: { it_mw: 10, ready: shell }
+power:
+  turbines: { mw: 5, from: land, lag: 7d, until: energize }
+  grid: { mw: 20, from: energize, lag: 1mo }
+orders:
+  o1: { generation: GB300, racks: 40, ordered: land, lead_time: 6mo, racks_per_week: 10 }
+install: { crews: 2, days_per_rack: 2, burn_in: 14d }
+";
+
+#[test]
+fn every_kind_of_link_is_exported() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(tmp.path().join("scenario.yaml"), SMALL_SCENARIO).unwrap();
+    fs::write(tmp.path().join("b.yaml"), SMALL_SITE).unwrap();
+    let csv = String::from_utf8(export("csv", tmp.path())).unwrap();
+    // uid, id, predecessors: task lag, hall ready, power from/until with lag,
+    // order lead time (6mo = 183 days after land finishes).
+    for row in [
+        "3,b,shell,task,other,shell,2,2025-03-16,2025-12-15,274,0,true,2FS+14d,",
+        "5,b,h1:ready,milestone,hall,h1 ready (10 MW IT),2,2025-12-15,2025-12-15,0,,false,3FS,",
+        "7,b,turbines:off,milestone,power,turbines off,2,2025-04-08,2025-04-08,0,,false,4FS+7d,",
+        "8,b,grid:on,milestone,power,grid on (20 MW),2,2025-05-01,2025-05-01,0,,false,4FS+30d,",
+        "9,b,o1:first_delivery,milestone,order,o1 first delivery (40 racks GB300),2,2025-09-01,2025-09-01,0,,false,2FS+183d,",
+    ] {
+        assert!(csv.contains(row), "{row}\nnot in\n{csv}");
+    }
 }
 
 /// Mermaid itself parses the gantt (tests/mermaid_check.mjs, in Node with

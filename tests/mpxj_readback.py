@@ -65,7 +65,10 @@ def main(xml_path, json_path):
 
         check("name", str(t.getName()), item["name"])
         check("outline level", int(t.getOutlineLevel()), item["outline_level"])
-        check("summary", bool(t.getSummary()), item["type"] == "summary")
+        # MPXJ derives the summary flag from the outline: a site with
+        # nothing beneath it (a file with only `pue`) reads as a plain task.
+        has_children = any(i["site"] == item["site"] and i["outline_level"] > 1 for i in expected)
+        check("summary", bool(t.getSummary()), item["type"] == "summary" and has_children)
         check("milestone", bool(t.getMilestone()), item["type"] == "milestone")
         check("start", str(t.getStart().toLocalDate()), item["start"])
         check("start time", str(t.getStart().toLocalTime()), "00:00")
