@@ -120,7 +120,7 @@ pub fn render(schedule: &Schedule) -> Vec<u8> {
         let notes = if summary {
             format!("warmshell site {}", item.site)
         } else {
-            format!("warmshell {} {} in site {}", item.kind, item.id, item.site)
+            format!("warmshell site {}, {} ({})", item.site, item.id, item.kind)
         };
         let _ = writeln!(x, "   <Notes>{}</Notes>", xml(&notes));
         for link in &item.predecessors {
