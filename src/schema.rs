@@ -10,6 +10,9 @@
 //! authority; the schema never rejects a file the loader accepts.
 //! `tests/schema.rs` checks every file in `sites/` and `fixtures/`
 //! against these, and that `schema/*.json` are up to date.
+//! `patternErrorMessage` is not JSON Schema: VS Code's JSON service (which
+//! yaml-language-server builds on) shows it instead of the bare regex, and
+//! validators ignore it.
 
 use serde_json::{Value, json};
 
@@ -67,6 +70,7 @@ fn common() -> serde_json::Map<String, Value> {
     let duration = json!({
         "type": "string",
         "pattern": DURATION_PATTERN,
+        "patternErrorMessage": "Not a duration: write a whole number and a unit, e.g. 90d, 6w, 9mo or 2y.",
         "description": "A whole number and a unit: `90d` days, `6w` weeks, `9mo` months (365/12 days), `2y` years (365 days). At most 100 years.",
         "examples": ["90d", "6w", "9mo", "2y"]
     });
@@ -114,6 +118,7 @@ fn common() -> serde_json::Map<String, Value> {
         json!({
             "type": "string",
             "pattern": DATE_PATTERN,
+            "patternErrorMessage": "Not a date: write YYYY-MM-DD, e.g. 2025-03-01.",
             "description": "A date, YYYY-MM-DD, between 1900 and 2200.",
             "examples": ["2025-03-01"]
         }),
@@ -123,6 +128,7 @@ fn common() -> serde_json::Map<String, Value> {
         json!({
             "type": "string",
             "pattern": ID_PATTERN,
+            "patternErrorMessage": "Not an id: use letters, digits, -, _ and ., starting with a letter or digit.",
             "maxLength": 200,
             "description": "Letters, digits, `-`, `_` and `.`; starts with a letter or digit."
         }),
