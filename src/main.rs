@@ -171,6 +171,26 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Export the schedule (tasks, milestones, links) for other tools; stdout unless --out.
+    Export {
+        /// mspdi (MS Project XML), mermaid (gantt), ics (milestones), csv or json.
+        #[arg(long, value_enum)]
+        format: warmshell::export::Format,
+        #[arg(default_value = "sites")]
+        dir: PathBuf,
+        /// Write to this file (replaced atomically) instead of stdout.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Print the JSON Schema of a site file or scenario.yaml, for editors.
+    Schema {
+        /// Which file: site or scenario (with --out DIR and no FILE: both).
+        #[arg(value_enum)]
+        file: Option<warmshell::schema::SchemaFile>,
+        /// Write to this file (with FILE) or folder (without) instead of stdout.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -406,6 +426,59 @@ fn main() -> ExitCode {
             }
             print!("{}", warmshell::advise::render(&scenario, &advice));
             ExitCode::SUCCESS
+        }
+        Command::Export { format, dir, out } => {
+            let Some(scenario) = load(&dir) else {
+                return ExitCode::from(2);
+            };
+            let timeline = timeline::run(&scenario, Options::default());
+            let written = warmshell::export::render(format, &scenario, &timeline)
+                .and_then(|bytes| emit(out.as_deref(), &bytes));
+            if let Err(e) = written {
+                eprintln!("error: {e}");
+                return ExitCode::from(1);
+            }
+            ExitCode::SUCCESS
+        }
+        Command::Schema { file, out } => {
+            use warmshell::schema::{SchemaFile, render};
+            let written = match (file, out) {
+                (Some(f), out) => emit(out.as_deref(), render(f).as_bytes()),
+                (None, Some(dir)) => report::write(
+                    &dir,
+                    &SchemaFile::ALL.map(|f| report::Artifact {
+                        name: f.file_name().into(),
+                        bytes: render(f).into_bytes(),
+                    }),
+                ),
+                (None, None) => {
+                    eprintln!(
+                        "error: say which schema: `warmshell schema site` or `warmshell schema scenario` (or `--out DIR` for both)"
+                    );
+                    return ExitCode::from(2);
+                }
+            };
+            if let Err(e) = written {
+                eprintln!("error: {e}");
+                return ExitCode::from(1);
+            }
+            ExitCode::SUCCESS
+        }
+    }
+}
+
+/// Writes `bytes` to `out` atomically, or to stdout; a closed pipe
+/// (`| head`) is not an error.
+fn emit(out: Option<&Path>, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    match out {
+        Some(path) => report::write_file(path, bytes),
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                other => other,
+            }
         }
     }
 }
