@@ -62,6 +62,9 @@ enum Index {
     Var(&'static str),
 }
 
+/// How shard `i` of a plan gets its index.
+type IndexOf = fn(u64) -> Index;
+
 /// Runs every shard of `count` into `dir`; returns their paths in index order.
 fn run_shards(
     dir: &Path,
@@ -130,7 +133,7 @@ fn merged_shards_equal_one_machine_for_1_2_7_and_16_shards_in_any_order() {
     let (json, table) = single(&tmp.path().join("single"));
     // Every way of getting an index is used: the flag, and each scheduler's variable
     // (Slurm arrays, Kubernetes Indexed Jobs, AWS Batch array jobs).
-    let plans: [(u64, fn(u64) -> Index); 4] = [
+    let plans: [(u64, IndexOf); 4] = [
         (1, |_| Index::Flag),
         (2, |_| Index::Var("SLURM_ARRAY_TASK_ID")),
         (7, |_| Index::Var("JOB_COMPLETION_INDEX")),

@@ -729,11 +729,13 @@ mod tests {
             .resolve(env(&[("AWS_BATCH_JOB_ARRAY_INDEX", "5")]))
             .unwrap();
         assert_eq!(got, Shard { index: 5, count: 8 });
-        let agree = [("SLURM_ARRAY_TASK_ID", "2"), ("JOB_COMPLETION_INDEX", "2")];
-        assert_eq!(spec.resolve(env(&agree)).unwrap().index, 2);
-        let disagree = [("SLURM_ARRAY_TASK_ID", "2"), ("JOB_COMPLETION_INDEX", "3")];
+        const AGREE: &[(&str, &str)] =
+            &[("SLURM_ARRAY_TASK_ID", "2"), ("JOB_COMPLETION_INDEX", "2")];
+        assert_eq!(spec.resolve(env(AGREE)).unwrap().index, 2);
+        const DISAGREE: &[(&str, &str)] =
+            &[("SLURM_ARRAY_TASK_ID", "2"), ("JOB_COMPLETION_INDEX", "3")];
         assert!(matches!(
-            spec.resolve(env(&disagree)),
+            spec.resolve(env(DISAGREE)),
             Err(ShardError::DisagreeingVars { .. })
         ));
         assert!(matches!(
