@@ -665,10 +665,14 @@ fn restore(
             .is_some_and(|&k| k + 1 != kept.end)
         || r.sensitivity.values().any(|v| v.len() != width)
     {
-        return Err(format!(
-            "its sensitivity samples are not those of runs {}..{}",
-            kept.start, kept.end
-        ));
+        return Err(if kept.is_empty() {
+            format!("sensitivity samples in a shard past the first {SENSITIVITY_RUNS} runs")
+        } else {
+            format!(
+                "its sensitivity samples are not those of runs {}..{}",
+                kept.start, kept.end
+            )
+        });
     }
     Ok(Aggregate {
         runs,
