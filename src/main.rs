@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use tracing::info;
 use warmshell::engine::Options;
+use warmshell::montecarlo::shard::{self, ShardSpec};
 use warmshell::{LoadError, Scenario, report, timeline};
 
 #[derive(Parser)]
@@ -60,6 +61,23 @@ enum Command {
         /// Worker threads (default: all cores); the result does not depend on it.
         #[arg(long)]
         threads: Option<usize>,
+        /// Write mc.json into this folder (with --shard: the shard file).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Run only shard I of N (a contiguous block of the runs) and write
+        /// OUT/shard-I-of-N.json for `merge`; `auto/N` takes I from
+        /// SLURM_ARRAY_TASK_ID, JOB_COMPLETION_INDEX or AWS_BATCH_JOB_ARRAY_INDEX.
+        #[arg(long, value_name = "I/N", value_parser = ShardSpec::parse)]
+        shard: Option<ShardSpec>,
+    },
+    /// Merge the shard files of `mc --shard` into exactly what `mc` writes on one machine.
+    Merge {
+        /// Shard files, or folders holding them (every shard-*-of-*.json inside).
+        #[arg(required = true, value_name = "SHARD")]
+        shards: Vec<PathBuf>,
+        /// The scenario folder the shards ran on (default: the one they record).
+        #[arg(long, value_name = "DIR")]
+        scenario: Option<PathBuf>,
         /// Write mc.json into this folder.
         #[arg(long)]
         out: Option<PathBuf>,
@@ -250,6 +268,7 @@ fn main() -> ExitCode {
             seed,
             threads,
             out,
+            shard,
         } => {
             let Some(scenario) = load(&dir) else {
                 return ExitCode::from(2);
@@ -268,6 +287,9 @@ fn main() -> ExitCode {
                 seed,
                 threads,
             };
+            if let Some(spec) = shard {
+                return mc_shard(&dir, &scenario, options, spec, out.as_deref(), &bar);
+            }
             let result = match warmshell::montecarlo::run(&scenario, options, &|| bar.inc(1)) {
                 Ok(r) => r,
                 Err(e) => {
@@ -276,27 +298,20 @@ fn main() -> ExitCode {
                 }
             };
             bar.finish_and_clear();
-            if let Some(dir) = out {
-                let written = serde_json::to_vec_pretty(&result)
-                    .map_err(std::io::Error::other)
-                    .and_then(|mut bytes| {
-                        bytes.push(b'\n');
-                        report::write(
-                            &dir,
-                            &[report::Artifact {
-                                name: "mc.json".into(),
-                                bytes,
-                            }],
-                        )
-                    });
-                if let Err(e) = written {
-                    eprintln!("error: {e}");
-                    return ExitCode::from(1);
-                }
+            if let Some(dir) = out
+                && let Err(e) = write_mc_json(&dir, &result)
+            {
+                eprintln!("error: {e}");
+                return ExitCode::from(1);
             }
             print!("{}", report::mc::render(&result));
             ExitCode::SUCCESS
         }
+        Command::Merge {
+            shards,
+            scenario,
+            out,
+        } => merge(&shards, scenario.as_deref(), out.as_deref()),
         Command::Report {
             dir,
             out,
@@ -869,4 +884,165 @@ fn advise_options(
         generations,
         mc,
     })
+}
+
+/// `mc.json`, written atomically; `mc` and `merge` share it so their bytes agree.
+fn write_mc_json(dir: &Path, result: &warmshell::montecarlo::McResult) -> std::io::Result<()> {
+    let mut bytes = serde_json::to_vec_pretty(result).map_err(std::io::Error::other)?;
+    bytes.push(b'\n');
+    report::write(
+        dir,
+        &[report::Artifact {
+            name: "mc.json".into(),
+            bytes,
+        }],
+    )
+}
+
+/// `mc --shard`: runs one block of the runs and writes its shard file into `out`.
+fn mc_shard(
+    dir: &Path,
+    scenario: &Scenario,
+    options: warmshell::montecarlo::McOptions,
+    spec: ShardSpec,
+    out: Option<&Path>,
+    bar: &indicatif::ProgressBar,
+) -> ExitCode {
+    let Some(out) = out else {
+        eprintln!("error: --shard needs --out FOLDER, where the shard file is written");
+        return ExitCode::from(2);
+    };
+    let shard = match spec.resolve(|var| std::env::var(var).ok()) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let hash = match shard::scenario_hash(dir, scenario) {
+        Ok(h) => h,
+        Err(e) => {
+            eprintln!(
+                "error: {}: cannot read the scenario again: {e}",
+                dir.display()
+            );
+            return ExitCode::from(2);
+        }
+    };
+    let block = shard.block(options.runs);
+    bar.set_length(block.end - block.start);
+    let recorded = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    let file = match shard::run(scenario, hash, recorded, options, shard, &|| bar.inc(1)) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("error: cannot start {} threads: {e}", options.threads);
+            return ExitCode::from(1);
+        }
+    };
+    bar.finish_and_clear();
+    let name = shard.file_name();
+    let written = file
+        .to_bytes()
+        .map_err(std::io::Error::other)
+        .and_then(|bytes| {
+            report::write(
+                out,
+                &[report::Artifact {
+                    name: name.clone(),
+                    bytes,
+                }],
+            )
+        });
+    if let Err(e) = written {
+        eprintln!("error: {e}");
+        return ExitCode::from(1);
+    }
+    println!(
+        "shard {} of {}: runs {}..{} of {} -> {}",
+        shard.index,
+        shard.count,
+        block.start,
+        block.end,
+        options.runs,
+        out.join(name).display()
+    );
+    ExitCode::SUCCESS
+}
+
+/// `merge`: checks the shards are one whole Monte Carlo, then writes and prints what `mc` would.
+fn merge(args: &[PathBuf], scenario: Option<&Path>, out: Option<&Path>) -> ExitCode {
+    let fail = |e: &dyn std::fmt::Display| {
+        eprintln!("error: {e}");
+        ExitCode::from(2)
+    };
+    let mut paths = Vec::new();
+    for arg in args {
+        if !arg.is_dir() {
+            paths.push(arg.clone());
+            continue;
+        }
+        let listing = match std::fs::read_dir(arg) {
+            Ok(l) => l,
+            Err(e) => return fail(&format!("{}: cannot list: {e}", arg.display())),
+        };
+        let mut found: Vec<PathBuf> = listing
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| {
+                p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with("shard-") && n.ends_with(".json"))
+            })
+            .collect();
+        if found.is_empty() {
+            return fail(&format!(
+                "{}: no shard-*.json files in this folder",
+                arg.display()
+            ));
+        }
+        found.sort();
+        paths.extend(found);
+    }
+    let mut shards = Vec::with_capacity(paths.len());
+    for path in paths {
+        match shard::ShardFile::read(&path) {
+            Ok(file) => shards.push(shard::ReadShard { path, file }),
+            Err(e) => return fail(&e),
+        }
+    }
+    let shards = match shard::check_set(shards) {
+        Ok(s) => s,
+        Err(e) => return fail(&e),
+    };
+    let dir = scenario.map_or_else(|| shards[0].file.scenario_dir.clone(), Path::to_path_buf);
+    let Some(loaded) = load(&dir) else {
+        if scenario.is_none() {
+            eprintln!(
+                "error: the shards ran on the scenario in {}; give its folder with --scenario DIR",
+                dir.display()
+            );
+        }
+        return ExitCode::from(2);
+    };
+    let hash = match shard::scenario_hash(&dir, &loaded) {
+        Ok(h) => h,
+        Err(e) => {
+            return fail(&format!(
+                "{}: cannot read the scenario again: {e}",
+                dir.display()
+            ));
+        }
+    };
+    let result = match shard::merge(&loaded, &dir, &hash, shards) {
+        Ok(r) => r,
+        Err(e) => return fail(&e),
+    };
+    if let Some(out) = out
+        && let Err(e) = write_mc_json(out, &result)
+    {
+        eprintln!("error: {e}");
+        return ExitCode::from(1);
+    }
+    print!("{}", report::mc::render(&result));
+    ExitCode::SUCCESS
 }

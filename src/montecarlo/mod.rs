@@ -10,6 +10,7 @@
 
 pub mod per_run;
 pub mod sample;
+pub mod shard;
 pub mod stats;
 
 use std::collections::BTreeMap;
@@ -501,6 +502,17 @@ pub fn run(
     options: McOptions,
     progress: &(dyn Fn() + Sync),
 ) -> Result<McResult, rayon::ThreadPoolBuildError> {
+    let agg = aggregate(scenario, options, 0..options.runs, progress)?;
+    Ok(McResult::from(scenario, options, agg))
+}
+
+/// Runs `runs` (a block of `0..options.runs`: a shard, or all of them) into one aggregate.
+fn aggregate(
+    scenario: &Scenario,
+    options: McOptions,
+    runs: std::ops::Range<u64>,
+    progress: &(dyn Fn() + Sync),
+) -> Result<Aggregate, rayon::ThreadPoolBuildError> {
     let plan = Plan::new(scenario, options.seed);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.threads.max(1))
@@ -508,15 +520,15 @@ pub fn run(
     // Chunks of runs folded into one aggregate per worker task: few
     // aggregates alive at once, and the split does not matter to the result
     // (merging adds integers).
-    let chunks = options.runs.div_ceil(RUNS_PER_CHUNK);
+    let chunks = (runs.end.saturating_sub(runs.start)).div_ceil(RUNS_PER_CHUNK);
     let agg = pool.install(|| {
         (0..chunks)
             .into_par_iter()
             .fold(
                 || Aggregate::new(scenario),
                 |mut agg, c| {
-                    let end = ((c + 1) * RUNS_PER_CHUNK).min(options.runs);
-                    for run in c * RUNS_PER_CHUNK..end {
+                    let first = runs.start + c * RUNS_PER_CHUNK;
+                    for run in first..(first + RUNS_PER_CHUNK).min(runs.end) {
                         plan.run(run, &mut agg);
                         progress();
                     }
@@ -525,8 +537,7 @@ pub fn run(
             )
             .reduce_with(Aggregate::merge)
     });
-    let agg = agg.unwrap_or_else(|| Aggregate::new(scenario));
-    Ok(McResult::from(scenario, options, agg))
+    Ok(agg.unwrap_or_else(|| Aggregate::new(scenario)))
 }
 
 pub const FORMAT: &str = "warmshell-mc";

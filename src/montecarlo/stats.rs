@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Counts of values quantized to `step` (1 for whole days) or, with
 /// `step == 0`, to three significant digits (for money and GPU-days, whose
@@ -190,6 +190,79 @@ impl Histogram {
             .into_iter()
             .flatten()
             .chain(dense.into_iter().flatten())
+    }
+}
+
+/// A histogram as a shard file stores it (docs/cluster.md): its occupied bins
+/// only, so a day histogram of a ten-year horizon costs what it holds.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct HistogramRecord {
+    step: i64,
+    /// Slots of a day histogram; `None` for a map of bins.
+    days: Option<u64>,
+    /// (bin, count), bins strictly increasing, counts above zero.
+    bins: Vec<(i64, u64)>,
+    sum: i128,
+    n: u64,
+}
+
+impl Histogram {
+    pub fn record(&self) -> HistogramRecord {
+        HistogramRecord {
+            step: self.step,
+            days: match &self.counts {
+                Bins::Sparse(_) => None,
+                Bins::Dense(slots) => Some(slots.len() as u64),
+            },
+            bins: self.iter().collect(),
+            sum: self.sum,
+            n: self.n,
+        }
+    }
+
+    /// Rebuilds a histogram of the same kind as `like` (step, slots), or says
+    /// why the record cannot be one: counts that do not add up to `n`, bins out
+    /// of order or range, a sum no `n` values of 64 bits could reach.
+    pub fn from_record(r: &HistogramRecord, like: &Histogram) -> Result<Histogram, String> {
+        let slots = match &like.counts {
+            Bins::Sparse(_) => None,
+            Bins::Dense(s) => Some(s.len()),
+        };
+        if r.step != like.step || r.days != slots.map(|l| l as u64) {
+            return Err("a histogram of another kind or horizon".into());
+        }
+        if r.bins.windows(2).any(|w| w[0].0 >= w[1].0) || r.bins.iter().any(|b| b.1 == 0) {
+            return Err("histogram bins out of order, repeated or empty".into());
+        }
+        let total = r
+            .bins
+            .iter()
+            .try_fold(0u64, |t, b| t.checked_add(b.1))
+            .filter(|&t| t == r.n)
+            .ok_or("histogram counts do not add up to its number of values")?;
+        if r.sum.unsigned_abs() > u128::from(total) << 63 {
+            return Err("histogram sum out of range".into());
+        }
+        let counts = match slots {
+            None => Bins::Sparse(r.bins.iter().copied().collect()),
+            Some(len) => {
+                let mut dense = vec![0; len];
+                for &(k, c) in &r.bins {
+                    let slot = usize::try_from(k)
+                        .ok()
+                        .and_then(|k| dense.get_mut(k))
+                        .ok_or("a day histogram bin outside the horizon")?;
+                    *slot = c;
+                }
+                Bins::Dense(dense)
+            }
+        };
+        Ok(Histogram {
+            step: r.step,
+            counts,
+            sum: r.sum,
+            n: r.n,
+        })
     }
 }
 
