@@ -1,0 +1,168 @@
+//! `warmshell advise`: the best order date (and generation) for each GPU order.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use warmshell::{Scenario, report};
+
+use super::{MAX_RUNS, load};
+
+#[derive(clap::Args)]
+pub struct Args {
+    #[arg(default_value = "sites")]
+    pub dir: PathBuf,
+    /// Advise on this order only (SITE/ORDER); repeatable. Default: every order.
+    #[arg(long = "order", value_name = "SITE/ORDER")]
+    pub orders: Vec<String>,
+    /// What to optimize.
+    #[arg(long, default_value = "npv", value_parser = ["npv", "dark"])]
+    pub objective: String,
+    /// Also try other generations: bare, the order's own and every later one;
+    /// or a list, --generations=GB300,Rubin.
+    #[arg(long, num_args = 0.., value_delimiter = ',', require_equals = true)]
+    pub generations: Option<Vec<String>>,
+    /// Judge each candidate over N Monte Carlo runs (the same runs for all).
+    #[arg(long, value_name = "N")]
+    pub mc: Option<u64>,
+    /// With --mc: mean, or a percentile such as p10 (cautious), p50, p90.
+    #[arg(long)]
+    pub stat: Option<String>,
+    /// With --mc: the seed of every random stream.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// With --mc: worker threads (default: all cores); the result does not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Write advise.csv and advise.svg into this folder.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+impl Args {
+    pub fn run(self) -> ExitCode {
+        let Args {
+            dir,
+            orders,
+            objective,
+            generations,
+            mc,
+            stat,
+            seed,
+            threads,
+            out,
+        } = self;
+        let Some(scenario) = load(&dir) else {
+            return ExitCode::from(2);
+        };
+        let request = AdviseRequest {
+            orders,
+            objective,
+            generations,
+            mc,
+            stat,
+            seed,
+            threads,
+        };
+        let advice = match advise_options(&scenario, &request)
+            .and_then(|o| warmshell::advise::advise(&scenario, &o))
+        {
+            Ok(a) => a,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(2);
+            }
+        };
+        if let Some(dir) = out {
+            let written = warmshell::advise::csv(&scenario, &advice).and_then(|csv| {
+                report::write(
+                    &dir,
+                    &[
+                        report::Artifact {
+                            name: "advise.csv".into(),
+                            bytes: csv,
+                        },
+                        report::Artifact {
+                            name: "advise.svg".into(),
+                            bytes: warmshell::advise::svg(&scenario, &advice).into_bytes(),
+                        },
+                    ],
+                )
+            });
+            if let Err(e) = written {
+                eprintln!("error: {e}");
+                return ExitCode::from(1);
+            }
+        }
+        print!("{}", warmshell::advise::render(&scenario, &advice));
+        ExitCode::SUCCESS
+    }
+}
+
+/// The flags of `advise`, before they are checked against the scenario.
+struct AdviseRequest {
+    orders: Vec<String>,
+    objective: String,
+    generations: Option<Vec<String>>,
+    mc: Option<u64>,
+    stat: Option<String>,
+    seed: u64,
+    threads: Option<usize>,
+}
+
+fn advise_options(
+    scenario: &Scenario,
+    r: &AdviseRequest,
+) -> Result<warmshell::advise::Options, warmshell::lever::LeverError> {
+    use warmshell::advise::{self, Objective, Stat};
+    use warmshell::lever::LeverError;
+    let orders = r
+        .orders
+        .iter()
+        .map(|o| advise::parse_order(scenario, o))
+        .collect::<Result<Vec<_>, _>>()?;
+    let generations = r
+        .generations
+        .as_ref()
+        .map(|names| {
+            names
+                .iter()
+                .filter(|n| !n.is_empty())
+                .map(|n| {
+                    scenario.market.generation(n).ok_or_else(|| {
+                        let all = scenario.market.generations.iter().map(|g| g.name.as_str());
+                        let hint = warmshell::diagnostic::did_you_mean(n, all.clone())
+                            .unwrap_or_else(|| {
+                                format!("generations: {}", all.collect::<Vec<_>>().join(", "))
+                            });
+                        LeverError(format!("no generation `{n}`; {hint}"))
+                    })
+                })
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .transpose()?;
+    let mc = match (r.mc, &r.stat) {
+        (None, Some(_)) => return Err(LeverError("--stat needs --mc N".into())),
+        (None, None) => None,
+        (Some(n), stat) => {
+            if n == 0 || n > MAX_RUNS {
+                return Err(LeverError(format!("--mc must be between 1 and {MAX_RUNS}")));
+            }
+            Some(advise::Mc {
+                runs: n,
+                seed: r.seed,
+                threads: super::threads(r.threads),
+                stat: Stat::parse(stat.as_deref().unwrap_or("mean"))?,
+            })
+        }
+    };
+    Ok(advise::Options {
+        orders,
+        objective: if r.objective == "dark" {
+            Objective::Dark
+        } else {
+            Objective::Npv
+        },
+        generations,
+        mc,
+    })
+}
