@@ -8,6 +8,7 @@
 pub mod diagnostic;
 pub mod economics;
 pub mod engine;
+pub mod generate;
 pub mod graph;
 pub mod montecarlo;
 pub mod report;

@@ -64,6 +64,18 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Write a generated portfolio of N varied, valid sites (for benchmarks and scale tests).
+    Generate {
+        /// Number of sites (1 to 10,000).
+        #[arg(long)]
+        sites: u32,
+        /// The scenario folder to write (scenario.yaml plus one file per site).
+        #[arg(long)]
+        out: PathBuf,
+        /// The same seed gives the same files.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
 }
 
 fn main() -> ExitCode {
@@ -170,6 +182,29 @@ fn main() -> ExitCode {
             print!("{}", report::mc::render(&result));
             ExitCode::SUCCESS
         }
+        Command::Generate { sites, out, seed } => {
+            let files = match warmshell::generate::portfolio(sites, seed) {
+                Ok(f) => f,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            // Any other YAML file there would join the portfolio as a site.
+            if let Some(other) = foreign_yaml(&out, &files) {
+                eprintln!(
+                    "error: {} already holds {other}, which would become a site of the portfolio; choose a new or empty folder",
+                    out.display()
+                );
+                return ExitCode::from(2);
+            }
+            if let Err(e) = report::write(&out, &files) {
+                eprintln!("error: {e}");
+                return ExitCode::from(1);
+            }
+            println!("{}: {sites} sites written (seed {seed})", out.display());
+            ExitCode::SUCCESS
+        }
     }
 }
 
@@ -229,6 +264,19 @@ fn load(dir: &Path) -> Option<Scenario> {
             None
         }
     }
+}
+
+/// A YAML file in `dir` that `files` would not replace, if any.
+fn foreign_yaml(dir: &Path, files: &[report::Artifact]) -> Option<String> {
+    let listing = std::fs::read_dir(dir).ok()?;
+    let mut names: Vec<String> = listing
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".yaml") || n.ends_with(".yml"))
+        .filter(|n| !files.iter().any(|f| &f.name == n))
+        .collect();
+    names.sort();
+    names.into_iter().next()
 }
 
 fn write_outputs(

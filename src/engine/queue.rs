@@ -1,65 +1,95 @@
 //! The event queue: events come off in (day, sequence) order.
 //!
-//! Built on `priority-queue` because the engine must cancel a pending event by
-//! its key (a rack cohort's burn-in, when the rack loses power). The sequence
-//! number makes the order of same-day events fixed: first pushed, first out.
+//! A binary heap of (day, sequence, event). The sequence number makes the
+//! order of same-day events fixed: first pushed, first out. The engine
+//! cancels an event only when racks lose power (a cohort's burn-in), which
+//! is rare, so cancelling scans the heap rather than every push and pop
+//! paying to index it, as the hash-indexed `priority-queue` crate did
+//! (benches/engine.rs, `hold`, compares this queue with a bare heap).
 
-use std::cmp::Reverse;
-use std::hash::{BuildHasherDefault, Hash};
-
-use priority_queue::PriorityQueue;
-use rustc_hash::FxHasher;
+use std::cmp::{Ordering, Reverse};
+use std::collections::BinaryHeap;
 
 use crate::scenario::Day;
 
-pub struct EventQueue<E: Hash + Eq> {
-    // FxHash: keys are small and not attacker-chosen; SipHash cost ~15% of a run.
-    queue: PriorityQueue<E, Reverse<(Day, u64)>, BuildHasherDefault<FxHasher>>,
+/// One pending event; ordered by (day, sequence) only.
+struct Entry<E> {
+    day: Day,
+    seq: u64,
+    event: E,
+}
+
+impl<E> PartialEq for Entry<E> {
+    fn eq(&self, other: &Self) -> bool {
+        (self.day, self.seq) == (other.day, other.seq)
+    }
+}
+
+impl<E> Eq for Entry<E> {}
+
+impl<E> PartialOrd for Entry<E> {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl<E> Ord for Entry<E> {
+    fn cmp(&self, other: &Self) -> Ordering {
+        (self.day, self.seq).cmp(&(other.day, other.seq))
+    }
+}
+
+pub struct EventQueue<E> {
+    heap: BinaryHeap<Reverse<Entry<E>>>,
     next_seq: u64,
 }
 
-impl<E: Hash + Eq> Default for EventQueue<E> {
+impl<E> Default for EventQueue<E> {
     fn default() -> Self {
         EventQueue {
-            queue: PriorityQueue::with_default_hasher(),
+            heap: BinaryHeap::new(),
             next_seq: 0,
         }
     }
 }
 
-impl<E: Hash + Eq> EventQueue<E> {
-    /// Schedules `event` on `day`. Each event value is pending at most once;
-    /// pushing it again moves it.
+impl<E: PartialEq> EventQueue<E> {
+    /// Schedules `event` on `day`. The engine pushes each event value at
+    /// most once while it is pending (cohort ids are never reused), which
+    /// is what makes [`cancel`](Self::cancel) by value exact.
     pub fn push(&mut self, day: Day, event: E) {
         let seq = self.next_seq;
         self.next_seq += 1;
-        self.queue.push(event, Reverse((day, seq)));
+        self.heap.push(Reverse(Entry { day, seq, event }));
     }
 
     /// The day of the next event, if any.
     pub fn next_day(&self) -> Option<Day> {
-        self.queue.peek().map(|(_, Reverse((day, _)))| *day)
+        self.heap.peek().map(|Reverse(e)| e.day)
     }
 
     /// Takes the next event if it falls on `day`.
     pub fn pop_on(&mut self, day: Day) -> Option<E> {
-        match self.queue.peek() {
-            Some((_, Reverse((d, _)))) if *d == day => self.queue.pop().map(|(e, _)| e),
+        match self.heap.peek() {
+            Some(Reverse(e)) if e.day == day => self.heap.pop().map(|Reverse(e)| e.event),
             _ => None,
         }
     }
 
-    /// Cancels a pending event; true if it was pending.
+    /// Cancels a pending event; true if it was pending. Linear in the
+    /// queue's length (rare: see the module comment).
     pub fn cancel(&mut self, event: &E) -> bool {
-        self.queue.remove(event).is_some()
+        let before = self.heap.len();
+        self.heap.retain(|Reverse(e)| e.event != *event);
+        self.heap.len() < before
     }
 
     pub fn len(&self) -> usize {
-        self.queue.len()
+        self.heap.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.queue.is_empty()
+        self.heap.is_empty()
     }
 }
 

@@ -12,8 +12,9 @@ pub mod sample;
 pub mod stats;
 
 use std::collections::BTreeMap;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering as AtomicOrdering};
 
-use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::economics::{Prepared, RivalDraw};
@@ -242,6 +243,8 @@ struct Aggregate {
     before_rival: Vec<u64>,
     /// Run index -> per site its task durations then its first power-on, in
     /// days (all below 36,502: u16 keeps the first runs' samples small).
+    /// Only the current chunk's runs: `run` moves them into the flat
+    /// [`Sensitivity`] table after each chunk.
     sensitivity: BTreeMap<u64, Vec<u16>>,
 }
 
@@ -486,28 +489,75 @@ pub fn run(
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.threads.max(1))
         .build()?;
-    // Chunks of runs folded into one aggregate per worker task: few
-    // aggregates alive at once, and the split does not matter to the result
-    // (merging adds integers).
+    // One aggregate per worker thread, each taking the next chunk of runs
+    // until none is left: memory holds `threads` aggregates however many
+    // runs there are (a rayon `fold` made one per split, and more splits and
+    // a deeper reduction with more runs). The split does not matter to the
+    // result: merging adds integers, and sensitivity rows are keyed by run.
     let chunks = options.runs.div_ceil(RUNS_PER_CHUNK);
-    let agg = pool.install(|| {
-        (0..chunks)
-            .into_par_iter()
-            .fold(
-                || Aggregate::new(scenario),
-                |mut agg, c| {
-                    let end = ((c + 1) * RUNS_PER_CHUNK).min(options.runs);
-                    for run in c * RUNS_PER_CHUNK..end {
-                        plan.run(run, &mut agg);
-                        progress();
-                    }
-                    agg
-                },
-            )
-            .reduce_with(Aggregate::merge)
+    let next = AtomicU64::new(0);
+    let table = Mutex::new(Sensitivity::new(scenario, options.runs));
+    let aggregates = pool.broadcast(|_| {
+        let mut agg = Aggregate::new(scenario);
+        loop {
+            let c = next.fetch_add(1, AtomicOrdering::Relaxed);
+            if c >= chunks {
+                return agg;
+            }
+            let end = ((c + 1) * RUNS_PER_CHUNK).min(options.runs);
+            for run in c * RUNS_PER_CHUNK..end {
+                plan.run(run, &mut agg);
+                progress();
+            }
+            if !agg.sensitivity.is_empty() {
+                // A poisoned lock only means another worker panicked.
+                let mut t = table.lock().unwrap_or_else(|e| e.into_inner());
+                t.take(&mut agg.sensitivity);
+            }
+        }
     });
-    let agg = agg.unwrap_or_else(|| Aggregate::new(scenario));
-    Ok(McResult::from(scenario, options, agg))
+    let agg = aggregates
+        .into_iter()
+        .reduce(Aggregate::merge)
+        .unwrap_or_else(|| Aggregate::new(scenario));
+    let table = table.into_inner().unwrap_or_else(|e| e.into_inner());
+    Ok(McResult::from(scenario, options, agg, &table))
+}
+
+/// The first [`SENSITIVITY_RUNS`] runs' samples, one row of `stride` days
+/// per run in run order: allocated once, two bytes a sample, so it is small
+/// beside the aggregates and stops growing at that many runs.
+struct Sensitivity {
+    stride: usize,
+    rows: Vec<u16>,
+}
+
+impl Sensitivity {
+    fn new(scenario: &Scenario, runs: u64) -> Self {
+        let stride = scenario.sites.iter().map(|s| s.tasks.len() + 1).sum();
+        let kept = runs.min(SENSITIVITY_RUNS) as usize;
+        Sensitivity {
+            stride,
+            rows: vec![0; kept * stride],
+        }
+    }
+
+    /// Moves a chunk's rows into their places.
+    fn take(&mut self, chunk: &mut BTreeMap<u64, Vec<u16>>) {
+        for (run, row) in std::mem::take(chunk) {
+            let at = run as usize * self.stride;
+            if let Some(slot) = self.rows.get_mut(at..at + self.stride) {
+                for (to, from) in slot.iter_mut().zip(&row) {
+                    *to = *from;
+                }
+            }
+        }
+    }
+
+    /// Every kept run's row, in run order.
+    fn rows(&self) -> impl Iterator<Item = &[u16]> {
+        self.rows.chunks_exact(self.stride.max(1))
+    }
 }
 
 pub const FORMAT: &str = "warmshell-mc";
@@ -587,7 +637,12 @@ pub struct RivalMc {
 }
 
 impl McResult {
-    fn from(scenario: &Scenario, options: McOptions, agg: Aggregate) -> Self {
+    fn from(
+        scenario: &Scenario,
+        options: McOptions,
+        agg: Aggregate,
+        sensitivity: &Sensitivity,
+    ) -> Self {
         let horizon = scenario.horizon_day();
         let n = agg.runs.max(1) as f64;
         // Where each site's samples start in a run's sensitivity record.
@@ -608,10 +663,7 @@ impl McResult {
             .map(|(i, (site, a))| {
                 let at = offsets[i];
                 let samples = |k: usize| -> Vec<f64> {
-                    agg.sensitivity
-                        .values()
-                        .map(|v| f64::from(v[at + k]))
-                        .collect()
+                    sensitivity.rows().map(|v| f64::from(v[at + k])).collect()
                 };
                 let first = samples(site.tasks.len());
                 let reasons: u128 = a.dark_by_reason.iter().sum();

@@ -5,6 +5,8 @@
 
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use super::decode;
 use super::market;
 use super::read::Ctx;
@@ -114,7 +116,6 @@ pub fn load_dir(dir: &Path) -> Result<Scenario, LoadError> {
     };
     let clock_ref = clock.as_ref().unwrap_or(&fallback);
 
-    let mut sites = Vec::new();
     let mut seen: Vec<(String, PathBuf)> = Vec::new();
     for (stem, path) in &site_files {
         if let Some((_, first)) = seen.iter().find(|(s, _)| s == stem) {
@@ -129,16 +130,27 @@ pub fn load_dir(dir: &Path) -> Result<Scenario, LoadError> {
             continue;
         }
         seen.push((stem.clone(), path.clone()));
-        let Some(root) = read_yaml(path, &mut diags) else {
-            continue;
-        };
-        let mut ctx = Ctx {
-            file: path,
-            diags: &mut diags,
-        };
-        if let Some(site) = decode::site_file(&mut ctx, &root, stem, clock_ref, &market) {
-            sites.push(site);
-        }
+    }
+    // Site files are read and decoded independently, one per core; each
+    // keeps its own problems in file order, and `diags` is sorted at the end.
+    let decoded: Vec<(Option<super::Site>, Diagnostics)> = seen
+        .par_iter()
+        .map(|(stem, path)| {
+            let mut own = Diagnostics::default();
+            let site = read_yaml(path, &mut own).and_then(|root| {
+                let mut ctx = Ctx {
+                    file: path,
+                    diags: &mut own,
+                };
+                decode::site_file(&mut ctx, &root, stem, clock_ref, &market)
+            });
+            (site, own)
+        })
+        .collect();
+    let mut sites = Vec::with_capacity(decoded.len());
+    for (site, own) in decoded {
+        diags.0.extend(own.0);
+        sites.extend(site);
     }
     if site_files.is_empty() && clock.is_some() {
         file_error(
