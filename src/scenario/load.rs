@@ -133,10 +133,17 @@ pub fn load_dir(dir: &Path) -> Result<Scenario, LoadError> {
     }
     // Site files are read and decoded independently, one per core; each
     // keeps its own problems in file order, and `diags` is sorted at the end.
+    // A site's decoder sees the mistakes in scenario.yaml's generations (so a
+    // generation defined wrongly is not also "unknown" where it is used).
+    let header: Vec<Diagnostic> = diags
+        .iter()
+        .filter(|d| d.field.starts_with("generations."))
+        .cloned()
+        .collect();
     let decoded: Vec<(Option<super::Site>, Diagnostics)> = seen
         .par_iter()
         .map(|(stem, path)| {
-            let mut own = Diagnostics::default();
+            let mut own = Diagnostics(header.clone());
             let site = read_yaml(path, &mut own).and_then(|root| {
                 let mut ctx = Ctx {
                     file: path,
@@ -149,7 +156,7 @@ pub fn load_dir(dir: &Path) -> Result<Scenario, LoadError> {
         .collect();
     let mut sites = Vec::with_capacity(decoded.len());
     for (site, own) in decoded {
-        diags.0.extend(own.0);
+        diags.0.extend(own.0.into_iter().skip(header.len()));
         sites.extend(site);
     }
     if site_files.is_empty() && clock.is_some() {
