@@ -45,14 +45,12 @@ fn hold_engine_queue(size: u64) -> u64 {
     for id in 0..size {
         q.push(inc.next(), id);
     }
-    let mut next_id = size;
     let mut checksum = 0u64;
-    for _ in 0..STEPS {
+    for next_id in size..size + STEPS {
         let day = q.next_day().unwrap_or(0);
         let id = q.pop_on(day).unwrap_or(0);
         checksum = checksum.wrapping_add(id ^ u64::from(day));
         q.push(day + inc.next(), next_id);
-        next_id += 1;
     }
     checksum
 }
@@ -64,13 +62,11 @@ fn hold_binary_heap(size: u64) -> u64 {
         q.push(Reverse((inc.next(), id)));
     }
     // Ids double as sequence numbers: same-day events leave in push order.
-    let mut next_id = size;
     let mut checksum = 0u64;
-    for _ in 0..STEPS {
+    for next_id in size..size + STEPS {
         let Reverse((day, id)) = q.pop().unwrap_or(Reverse((0, 0)));
         checksum = checksum.wrapping_add(id ^ u64::from(day));
         q.push(Reverse((day + inc.next(), next_id)));
-        next_id += 1;
     }
     checksum
 }
