@@ -107,12 +107,12 @@ rivals:
     )
 }
 
-/// Generations an order may buy: (name, rack kW, earliest order date).
-const GENERATIONS: [(&str, u32, &str); 4] = [
-    ("H200", 41, "2025-01-15"),
-    ("GB200", 132, "2025-02-01"),
-    ("GB300", 135, "2025-06-01"),
-    ("Rubin", 200, "2026-03-01"),
+/// Generations an order may buy: (name, rack kW, earliest order year and month).
+const GENERATIONS: [(&str, u32, (u32, u32)); 4] = [
+    ("H200", 41, (2025, 1)),
+    ("GB200", 132, (2025, 2)),
+    ("GB300", 135, (2025, 6)),
+    ("Rubin", 200, (2026, 3)),
 ];
 
 #[derive(Clone, Copy)]
@@ -337,12 +337,7 @@ fn site_yaml(rng: &mut ChaCha8Rng, k: u32) -> String {
         let ordered = if p.chance(35) {
             format!("shell-{}", p.int(1, halls))
         } else {
-            let (year, month) = earliest
-                .split_once('-')
-                .and_then(|(y, rest)| {
-                    Some((y.parse::<u32>().ok()?, rest[..2].parse::<u32>().ok()?))
-                })
-                .unwrap_or((2026, 1));
+            let (year, month) = earliest;
             let month = month + p.int(0, 14);
             format!(
                 "{}-{:02}-{:02}",

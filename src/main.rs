@@ -269,11 +269,12 @@ fn load(dir: &Path) -> Option<Scenario> {
 /// A YAML file in `dir` that `files` would not replace, if any.
 fn foreign_yaml(dir: &Path, files: &[report::Artifact]) -> Option<String> {
     let listing = std::fs::read_dir(dir).ok()?;
+    let ours: std::collections::BTreeSet<&str> = files.iter().map(|f| f.name.as_str()).collect();
     let mut names: Vec<String> = listing
         .flatten()
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .filter(|n| n.ends_with(".yaml") || n.ends_with(".yml"))
-        .filter(|n| !files.iter().any(|f| &f.name == n))
+        .filter(|n| !ours.contains(n.as_str()))
         .collect();
     names.sort();
     names.into_iter().next()
