@@ -11,6 +11,7 @@ pub mod diagnostic;
 pub mod economics;
 pub mod engine;
 pub mod export;
+pub mod generate;
 pub mod graph;
 pub mod lever;
 pub mod montecarlo;

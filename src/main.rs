@@ -51,6 +51,8 @@ enum Command {
     Export(cli::export::Args),
     /// Print the JSON Schema of a site file or scenario.yaml, for editors.
     Schema(cli::schema::Args),
+    /// Write a generated portfolio of N varied, valid sites (for benchmarks and scale tests).
+    Generate(cli::generate::Args),
 }
 
 fn main() -> ExitCode {
@@ -68,6 +70,7 @@ fn main() -> ExitCode {
         Command::Advise(args) => args.run(),
         Command::Export(args) => args.run(),
         Command::Schema(args) => args.run(),
+        Command::Generate(args) => args.run(),
     }
 }
 

@@ -5,6 +5,7 @@
 //! ever added within a version. See docs/timeline.md.
 
 use chrono::NaiveDate;
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::economics::{self, Money, WindowEnd};
@@ -242,9 +243,10 @@ pub struct MonthRow {
 
 /// Simulates every site at its point values.
 pub fn run(scenario: &Scenario, options: Options) -> Timeline {
+    // Sites simulate independently: one per core, collected in site order.
     let runs: Vec<SiteRun> = scenario
         .sites
-        .iter()
+        .par_iter()
         .map(|site| {
             let _span = tracing::debug_span!("site", id = %site.id).entered();
             let run = engine::simulate(scenario, site, &Draw::point(site), options);
@@ -270,7 +272,7 @@ pub fn run(scenario: &Scenario, options: Options) -> Timeline {
         .collect();
     let sites = scenario
         .sites
-        .iter()
+        .par_iter()
         .zip(runs)
         .zip(&money.sites)
         .map(|((site, run), m)| site_timeline(scenario, site, run, m))

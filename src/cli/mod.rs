@@ -8,6 +8,7 @@
 pub mod advise;
 pub mod compare;
 pub mod export;
+pub mod generate;
 pub mod mc;
 pub mod merge;
 pub mod report;

@@ -135,10 +135,37 @@ impl Racks {
     /// while, taken in queue order, a ready hall still has room for them, and
     /// as `shell` after that.
     pub fn counts(&self, specs: &[RackSpec], hall_room: &[Option<u64>]) -> Vec<GpuCounts> {
+        let mut out = self.counts_waiting(specs, hall_room);
+        for p in &self.energized {
+            let gpus = u64::from(p.cohort.count) * specs[p.cohort.order].gpus;
+            if p.burned_in {
+                out[p.cohort.order].earning += gpus;
+            } else {
+                out[p.cohort.order].add(DarkReason::BurnIn, gpus);
+            }
+        }
+        out
+    }
+
+    /// As [`counts`](Self::counts), without the energized racks: the engine
+    /// keeps running totals of those, so it need not walk them every day.
+    pub fn counts_waiting(&self, specs: &[RackSpec], hall_room: &[Option<u64>]) -> Vec<GpuCounts> {
         let mut out = vec![GpuCounts::default(); specs.len()];
-        let mut room: Vec<u64> = hall_room.iter().map(|r| r.unwrap_or(0)).collect();
+        // Halls' room left, taken in queue order (no allocation when nothing waits).
+        let mut room: Vec<u64> = if self.awaiting_install.is_empty() {
+            Vec::new()
+        } else {
+            hall_room.iter().map(|r| r.unwrap_or(0)).collect()
+        };
+        // Once no hall has room for the smallest rack, the rest wait for a shell.
+        let smallest = specs.iter().map(|s| s.it_watts.max(1)).min().unwrap_or(1);
+        let mut full = room.iter().all(|&r| r < smallest);
         for c in &self.awaiting_install {
             let spec = specs[c.order];
+            if full {
+                out[c.order].add(DarkReason::Shell, u64::from(c.count) * spec.gpus);
+                continue;
+            }
             let mut left = u64::from(c.count);
             for r in room.iter_mut() {
                 let fit = left.min(*r / spec.it_watts.max(1));
@@ -147,20 +174,13 @@ impl Racks {
             }
             out[c.order].add(DarkReason::Crew, (u64::from(c.count) - left) * spec.gpus);
             out[c.order].add(DarkReason::Shell, left * spec.gpus);
+            full = room.iter().all(|&r| r < smallest);
         }
         for (c, _) in self.installing.values() {
             out[c.order].add(DarkReason::Crew, u64::from(c.count) * specs[c.order].gpus);
         }
         for (c, _) in &self.awaiting_power {
             out[c.order].add(DarkReason::Power, u64::from(c.count) * specs[c.order].gpus);
-        }
-        for p in &self.energized {
-            let gpus = u64::from(p.cohort.count) * specs[p.cohort.order].gpus;
-            if p.burned_in {
-                out[p.cohort.order].earning += gpus;
-            } else {
-                out[p.cohort.order].add(DarkReason::BurnIn, gpus);
-            }
         }
         out
     }

@@ -14,6 +14,7 @@ pub mod shard;
 pub mod stats;
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering as AtomicOrdering};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -73,9 +74,11 @@ struct Plan<'a> {
 
 impl SitePlan {
     fn new(site: &Site, prefix: &str) -> Self {
+        // In parallel: a PERT's quantile table costs ~3 M instructions, and
+        // this set-up is the serial part of a Monte Carlo run.
         let tasks = site
             .tasks
-            .iter()
+            .par_iter()
             .map(|t| TaskPlan {
                 duration: Sampler::new(&t.duration),
                 key: stream_key(&[prefix, &site.id, "task", &t.id]),
@@ -513,31 +516,35 @@ fn aggregate(
     runs: std::ops::Range<u64>,
     progress: &(dyn Fn() + Sync),
 ) -> Result<Aggregate, rayon::ThreadPoolBuildError> {
-    let plan = Plan::new(scenario, options.seed);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.threads.max(1))
         .build()?;
-    // Chunks of runs folded into one aggregate per worker task: few
-    // aggregates alive at once, and the split does not matter to the result
-    // (merging adds integers).
+    let plan = pool.install(|| Plan::new(scenario, options.seed));
+    // One aggregate per worker thread, each taking the next chunk of runs
+    // until none is left: memory holds `threads` aggregates however many
+    // runs there are (a rayon `fold` made one per split, and more splits and
+    // a deeper reduction with more runs). The split does not matter to the
+    // result: merging adds integers, and sensitivity rows are keyed by run.
     let chunks = (runs.end.saturating_sub(runs.start)).div_ceil(RUNS_PER_CHUNK);
-    let agg = pool.install(|| {
-        (0..chunks)
-            .into_par_iter()
-            .fold(
-                || Aggregate::new(scenario),
-                |mut agg, c| {
-                    let first = runs.start + c * RUNS_PER_CHUNK;
-                    for run in first..(first + RUNS_PER_CHUNK).min(runs.end) {
-                        plan.run(run, &mut agg);
-                        progress();
-                    }
-                    agg
-                },
-            )
-            .reduce_with(Aggregate::merge)
+    let next = AtomicU64::new(0);
+    let aggregates = pool.broadcast(|_| {
+        let mut agg = Aggregate::new(scenario);
+        loop {
+            let c = next.fetch_add(1, AtomicOrdering::Relaxed);
+            if c >= chunks {
+                return agg;
+            }
+            let first = runs.start + c * RUNS_PER_CHUNK;
+            for run in first..(first + RUNS_PER_CHUNK).min(runs.end) {
+                plan.run(run, &mut agg);
+                progress();
+            }
+        }
     });
-    Ok(agg.unwrap_or_else(|| Aggregate::new(scenario)))
+    Ok(aggregates
+        .into_iter()
+        .reduce(Aggregate::merge)
+        .unwrap_or_else(|| Aggregate::new(scenario)))
 }
 
 pub const FORMAT: &str = "warmshell-mc";

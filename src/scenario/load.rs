@@ -5,6 +5,8 @@
 
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use super::decode;
 use super::market;
 use super::read::Ctx;
@@ -151,7 +153,6 @@ pub fn load_dir_patched(dir: &Path, patch: &mut dyn Patch) -> Result<Scenario, L
     };
     let clock_ref = clock.as_ref().unwrap_or(&fallback);
 
-    let mut sites = Vec::new();
     let mut seen: Vec<(String, PathBuf)> = Vec::new();
     for (stem, path) in &site_files {
         if let Some((_, first)) = seen.iter().find(|(s, _)| s == stem) {
@@ -166,17 +167,51 @@ pub fn load_dir_patched(dir: &Path, patch: &mut dyn Patch) -> Result<Scenario, L
             continue;
         }
         seen.push((stem.clone(), path.clone()));
-        let Some(mut root) = read_yaml(path, &mut diags) else {
-            continue;
-        };
-        patch.site(stem, path, &mut root, &mut diags);
-        let mut ctx = Ctx {
-            file: path,
-            diags: &mut diags,
-        };
-        if let Some(site) = decode::site_file(&mut ctx, &root, stem, clock_ref, &market) {
-            sites.push(site);
-        }
+    }
+    // Site files are parsed and decoded independently, one per core; each
+    // keeps its own problems, and `diags` is sorted at the end. Between the
+    // two, a variant patches the trees in file order (a patch keeps state).
+    let parsed: Vec<(Option<yaml::Node>, Diagnostics)> = seen
+        .par_iter()
+        .map(|(_, path)| {
+            let mut own = Diagnostics::default();
+            (read_yaml(path, &mut own), own)
+        })
+        .collect();
+    let mut roots = Vec::with_capacity(parsed.len());
+    for ((stem, path), (root, own)) in seen.iter().zip(parsed) {
+        diags.0.extend(own.0);
+        roots.push(root.map(|mut root| {
+            patch.site(stem, path, &mut root, &mut diags);
+            root
+        }));
+    }
+    // A site's decoder sees the mistakes in scenario.yaml's generations (so a
+    // generation defined wrongly is not also "unknown" where it is used).
+    let header: Vec<Diagnostic> = diags
+        .iter()
+        .filter(|d| d.field.starts_with("generations."))
+        .cloned()
+        .collect();
+    let decoded: Vec<(Option<super::Site>, Diagnostics)> = seen
+        .par_iter()
+        .zip(roots.into_par_iter())
+        .map(|((stem, path), root)| {
+            let mut own = Diagnostics(header.clone());
+            let site = root.and_then(|root| {
+                let mut ctx = Ctx {
+                    file: path,
+                    diags: &mut own,
+                };
+                decode::site_file(&mut ctx, &root, stem, clock_ref, &market)
+            });
+            (site, own)
+        })
+        .collect();
+    let mut sites = Vec::with_capacity(decoded.len());
+    for (site, own) in decoded {
+        diags.0.extend(own.0.into_iter().skip(header.len()));
+        sites.extend(site);
     }
     if site_files.is_empty() && clock.is_some() {
         file_error(
