@@ -1,10 +1,10 @@
 //! JSON Schemas (draft-07, which yaml-language-server and most editors
-//! support) for the site files and `scenario.yaml`: completion, hover text
-//! and checking while a planner types.
+//! support) for the site files, `scenario.yaml`, variant files and
+//! `expect.yaml`: completion, hover text and checking while a planner types.
 //!
-//! They mirror the decoder (`scenario/decode.rs`, `scenario/market.rs`,
-//! `scenario/read.rs`): the same keys, unknown keys rejected, the same
-//! ranges. Where the decoder checks more than a schema can say (references
+//! They mirror the decoders (`scenario/decode.rs`, `scenario/market.rs`,
+//! `scenario/read.rs`, `variant/format.rs`, `verify.rs`): the same keys,
+//! unknown keys rejected, the same ranges. Where the decoder checks more than a schema can say (references
 //! to task ids, dates within the scenario, durations up to 100 years, ids
 //! given twice), the schema is looser and `warmshell validate` remains the
 //! authority; the schema never rejects a file the loader accepts.
@@ -21,6 +21,9 @@ use crate::scenario::decode::{
     MAX_CREWS, MAX_GPUS_PER_RACK, MAX_MW, MAX_RACK_KW, MAX_RACKS, MIN_RACK_KW,
 };
 
+mod expect;
+mod variant;
+
 /// Which file a schema describes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum SchemaFile {
@@ -28,16 +31,37 @@ pub enum SchemaFile {
     Site,
     /// `scenario.yaml`: the clock and the market.
     Scenario,
+    /// A variant file (`sites/variants/*.yaml`): changes to a base scenario.
+    Variant,
+    /// `expect.yaml`: pinned figures for `warmshell verify`.
+    Expect,
 }
 
 impl SchemaFile {
-    pub const ALL: [SchemaFile; 2] = [SchemaFile::Site, SchemaFile::Scenario];
+    pub const ALL: [SchemaFile; 4] = [
+        SchemaFile::Site,
+        SchemaFile::Scenario,
+        SchemaFile::Variant,
+        SchemaFile::Expect,
+    ];
+
+    /// The name on the command line (`warmshell schema NAME`).
+    pub fn name(self) -> &'static str {
+        match self {
+            SchemaFile::Site => "site",
+            SchemaFile::Scenario => "scenario",
+            SchemaFile::Variant => "variant",
+            SchemaFile::Expect => "expect",
+        }
+    }
 
     /// The file name `warmshell schema --out DIR` writes.
     pub fn file_name(self) -> &'static str {
         match self {
             SchemaFile::Site => "site.schema.json",
             SchemaFile::Scenario => "scenario.schema.json",
+            SchemaFile::Variant => "variant.schema.json",
+            SchemaFile::Expect => "expect.schema.json",
         }
     }
 }
@@ -58,6 +82,8 @@ pub fn render(file: SchemaFile) -> String {
     let schema = match file {
         SchemaFile::Site => site(),
         SchemaFile::Scenario => scenario(),
+        SchemaFile::Variant => variant::schema(),
+        SchemaFile::Expect => expect::schema(),
     };
     // Serializing a `Value` cannot fail.
     let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();

@@ -77,10 +77,15 @@ fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 fn schema_for(path: &Path) -> SchemaFile {
-    if path.file_name().is_some_and(|n| n == "scenario.yaml") {
-        SchemaFile::Scenario
-    } else {
-        SchemaFile::Site
+    let in_variants = path
+        .parent()
+        .and_then(Path::file_name)
+        .is_some_and(|d| d == "variants");
+    match path.file_name().and_then(|n| n.to_str()) {
+        Some("scenario.yaml") => SchemaFile::Scenario,
+        Some("expect.yaml") => SchemaFile::Expect,
+        _ if in_variants => SchemaFile::Variant,
+        _ => SchemaFile::Site,
     }
 }
 
@@ -94,6 +99,13 @@ fn every_yaml_file_in_sites_and_fixtures_validates() {
         files.iter().any(|f| f.to_string_lossy().contains("rivals")),
         "rival site files are checked too"
     );
+    for kind in SchemaFile::ALL {
+        assert!(
+            files.iter().any(|f| schema_for(f) == kind),
+            "no {} file checked",
+            kind.name()
+        );
+    }
     let mut failures = Vec::new();
     for f in &files {
         let text = fs::read_to_string(f).unwrap();
@@ -265,14 +277,7 @@ fn committed_schema_files_are_up_to_date() {
     let bless = std::env::var_os("WARMSHELL_BLESS").is_some();
     for file in SchemaFile::ALL {
         let out = Command::new(env!("CARGO_BIN_EXE_warmshell"))
-            .args([
-                "schema",
-                if file == SchemaFile::Site {
-                    "site"
-                } else {
-                    "scenario"
-                },
-            ])
+            .args(["schema", file.name()])
             .output()
             .unwrap();
         assert!(out.status.success());
@@ -313,4 +318,240 @@ fn schema_without_a_file_asks_which() {
             render(file)
         );
     }
+}
+
+/// A scenario with rivals, for variants that change scenario.yaml.
+const RIVALS_SCENARIO: &str = "start: 2025-01-01
+horizon: 2032-12-31
+rivals:
+  neo: { generation: GB300, mw: 100, power_on: 2026-01-01 }
+  old: { generation: GB300, racks: 100, power_on: 2026-06-01 }
+";
+
+/// A variant of [`SITE`] with every operation, on both targets.
+const VARIANT: &str = "name: Test what-if
+base: ..
+changes:
+  - site: site
+    add:
+      tasks:
+        turbine: { kind: construction, duration: 60d, after: [land] }
+      power:
+        turbines: { mw: 20, from: turbine }
+  - site: site
+    set:
+      orders: { gb300-a: { racks: 50, ordered: 2025-09-01 } }
+      install: { crews: 4 }
+      pue: 1.3
+  - site: site
+    replace:
+      halls: { hall-1: { it_mw: 12, ready: shell-1 } }
+  - site: site
+    shift: { task: shell-1, by: 3mo }
+  - site: site
+    shift: { power: grid, by: -7d }
+  - site: site
+    shift: { order: gb300-a, by: +2w }
+  - shift: { rival: neo, by: 1y }
+  - remove: { rivals: [old] }
+  - set:
+      pricing: { utilization: 0.7 }
+      rivals: { neo: { mw: 150 } }
+  - add:
+      generations:
+        X1: { available: 2026-01-01, gpus_per_rack: 8, rack_kw: 10, usd_per_gpu: 30000, usd_per_gpu_hour: 2 }
+  - site: site
+    remove: { power: [turbines], halls: [] }
+";
+
+/// Writes [`RIVALS_SCENARIO`], [`SITE`] and `variant` (as `variants/v.yaml`);
+/// returns the folder and the variant's path.
+fn variant_folder(variant: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("scenario.yaml"), RIVALS_SCENARIO).unwrap();
+    fs::write(dir.path().join("site.yaml"), SITE).unwrap();
+    fs::create_dir(dir.path().join("variants")).unwrap();
+    let path = dir.path().join("variants").join("v.yaml");
+    fs::write(&path, variant).unwrap();
+    (dir, path)
+}
+
+#[test]
+fn variant_mistakes_fail_the_schema_and_the_variant_reader() {
+    let (_dir, path) = variant_folder(VARIANT);
+    if let Err(e) = warmshell::variant::load_file(&path) {
+        panic!("the base variant loads: {e:?}");
+    }
+    assert_eq!(problems(SchemaFile::Variant, VARIANT), Vec::<String>::new());
+    // The shape of a change: rejected by `variant::read` itself.
+    let shape: &[(&str, &str)] = &[
+        ("    add:\n", "    ad:\n"),          // unknown operation
+        ("name: Test", "title: Test"),        // unknown top-level key
+        ("by: 3mo }", "by: 3mo, lag: 1d }"),  // unknown key in a shift
+        ("      halls:", "      hall:"),      // unknown section
+        ("      pue: 1.3", "      peu: 1.3"), // unknown field to set
+        ("by: 3mo", "by: 0d"),                // a shift of zero
+        ("by: 3mo", "by: 3"),                 // no unit
+        ("by: 3mo", "by: 3 months"),          // unknown unit
+        ("{ task: shell-1,", "{ task: shell-1, power: grid,"), // two things to shift
+        ("{ rival: neo,", "{ task: neo,"),    // a task in scenario.yaml
+        ("{ rivals: [old] }", "{ generations: [X1] }"), // not removable
+        (
+            "  - remove: { rivals",
+            "  - site: site\n    remove: { rivals",
+        ), // wrong target
+        (
+            "{ rival: neo, by: 1y }",
+            "{ rival: neo, by: 1y }\n    remove: { rivals: [old] }",
+        ), // two operations
+        ("  - shift: { rival: neo, by: 1y }", "  - site: site"), // no operation
+        (
+            "{ gb300-a: { racks: 50, ordered: 2025-09-01 } }",
+            "{ gb300-a: 50 }",
+        ), // not a mapping
+    ];
+    for (from, to) in shape {
+        assert!(VARIANT.contains(from), "{from}");
+        let bad = VARIANT.replacen(from, to, 1);
+        let (_dir, path) = variant_folder(&bad);
+        assert!(
+            warmshell::variant::read(&path).is_err(),
+            "the reader accepts `{to}`"
+        );
+        assert!(
+            !problems(SchemaFile::Variant, &bad).is_empty(),
+            "the schema accepts `{to}`"
+        );
+    }
+    // Unusual but valid: both accept.
+    for (from, to) in [
+        ("base: ..\n", ""),                         // base defaults to ..
+        ("by: -7d", "by: \" - 7d \""),              // spaces around the sign
+        ("{ rivals: [old] }", "{ rivals: old }"),   // one id, not a list
+        ("      pue: 1.3\n", "      name: 2024\n"), // a number as a name
+    ] {
+        assert!(VARIANT.contains(from), "{from}");
+        let ok = VARIANT.replacen(from, to, 1);
+        let (_dir, path) = variant_folder(&ok);
+        assert!(
+            warmshell::variant::load_file(&path).is_ok(),
+            "the loader rejects `{to}`"
+        );
+        assert_eq!(
+            problems(SchemaFile::Variant, &ok),
+            Vec::<String>::new(),
+            "`{to}`"
+        );
+    }
+    // What a change brings in: read, then rejected by the scenario decoder.
+    let content: &[(&str, &str)] = &[
+        ("{ kind: construction,", "{ kinds: construction,"), // unknown task field
+        ("{ racks: 50,", "{ rack: 50,"),                     // unknown order field
+        ("{ it_mw: 12, ready: shell-1 }", "{ it_mw: 12 }"),  // replaced whole: `ready` missing
+        ("mw: 150", "mw: -1"),                               // not positive
+        ("usd_per_gpu: 30000, ", ""),                        // a generation needs every field
+    ];
+    for (from, to) in content {
+        assert!(VARIANT.contains(from), "{from}");
+        let bad = VARIANT.replacen(from, to, 1);
+        let (_dir, path) = variant_folder(&bad);
+        assert!(warmshell::variant::read(&path).is_ok(), "`{to}` reads");
+        assert!(
+            warmshell::variant::load_file(&path).is_err(),
+            "the loader accepts `{to}`"
+        );
+        assert!(
+            !problems(SchemaFile::Variant, &bad).is_empty(),
+            "the schema accepts `{to}`"
+        );
+    }
+}
+
+/// Pins [`SITE`]'s figures (values need not be right: `verify::read` only
+/// reads them).
+const EXPECT: &str = "tolerance: { dates: 7d, window_days: 0d, dark_gpu_days: \"2%\", npv_usd: 5000000 }
+sites:
+  site:
+    first_power_on: { value: 2026-08-04, within: 7d }
+    full_power_on: null
+    dark_gpu_days: { total: 100, shell: 0, crew: { value: 5, within: \"1.5 %\" }, power: 0, burn_in: 95 }
+    window_days: { gb300-a: 134 }
+    npv_usd: -1187033630
+portfolio:
+  first_power_on: 2026-08-04
+  npv_usd: { value: 0, within: 0.5 }
+";
+
+/// Does `verify` read this `expect.yaml` beside [`SCENARIO`] and [`SITE`]?
+fn expect_reads(expect: &str) -> bool {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("scenario.yaml"), SCENARIO).unwrap();
+    fs::write(dir.path().join("site.yaml"), SITE).unwrap();
+    let scenario = warmshell::load_dir(dir.path()).expect("the scenario loads");
+    let keys = warmshell::compare::layout(&scenario);
+    let path = warmshell::verify::path_in(dir.path());
+    fs::write(&path, expect).unwrap();
+    matches!(warmshell::verify::read(&path, &keys), Ok(Some(_)))
+}
+
+#[test]
+fn expect_mistakes_fail_the_schema_and_verify() {
+    assert!(expect_reads(EXPECT), "the base expect.yaml reads");
+    assert_eq!(problems(SchemaFile::Expect, EXPECT), Vec::<String>::new());
+    for (from, to) in [
+        ("tolerance:", "tolerances:"),              // unknown top-level key
+        ("dates: 7d,", "date: 7d,"),                // unknown tolerance group
+        ("dates: 7d,", "dates: 7,"),                // no unit
+        ("npv_usd: 5000000 }", "npv_usd: -1 }"),    // negative amount
+        ("\"2%\"", "\"-2%\""),                      // negative share
+        ("\"2%\"", "lots"),                         // not a tolerance
+        ("    full_power_on", "    last_power_on"), // unknown figure
+        ("power: 0,", "dark: 0,"),                  // unknown reason
+        ("{ value: 2026-08-04, within: 7d }", "{ within: 7d }"), // no value
+        (
+            "{ value: 2026-08-04, within: 7d }",
+            "{ value: 2026-08-04, plus: 7d }",
+        ), // unknown key
+        ("value: 2026-08-04", "value: August"),     // not a date
+        ("npv_usd: -1187033630", "npv_usd: lots"),  // not a number
+        ("{ gb300-a: 134 }", "{ gb300-a: 2026-01-01 }"), // a date for days
+        (
+            "  npv_usd: { value: 0",
+            "  window_days: { gb300-a: 1 }\n  npv_usd: { value: 0",
+        ), // no windows in the portfolio
+        ("sites:\n", "site:\n"),                    // unknown key
+    ] {
+        assert!(EXPECT.contains(from), "{from}");
+        let bad = EXPECT.replacen(from, to, 1);
+        assert!(!expect_reads(&bad), "verify accepts `{to}`");
+        assert!(
+            !problems(SchemaFile::Expect, &bad).is_empty(),
+            "the schema accepts `{to}`"
+        );
+    }
+    // Unusual but valid: both accept.
+    for (from, to) in [
+        (
+            "tolerance: { dates: 7d, window_days: 0d, dark_gpu_days: \"2%\", npv_usd: 5000000 }\n",
+            "",
+        ),
+        ("\"2%\"", "0.5"),
+        ("\"2%\"", "\".5%\""),
+        ("{ gb300-a: 134 }", "{ gb300-a: null }"),
+        ("{ gb300-a: 134 }", "null"),
+        (
+            "first_power_on: 2026-08-04",
+            "first_power_on: { value: null }",
+        ),
+    ] {
+        assert!(EXPECT.contains(from), "{from}");
+        let ok = EXPECT.replacen(from, to, 1);
+        assert!(expect_reads(&ok), "verify rejects `{to}`");
+        assert_eq!(
+            problems(SchemaFile::Expect, &ok),
+            Vec::<String>::new(),
+            "`{to}`"
+        );
+    }
+    assert!(expect_reads(""), "an empty expect.yaml reads");
 }

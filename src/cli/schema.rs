@@ -1,4 +1,5 @@
-//! `warmshell schema`: the JSON Schemas of site files and scenario.yaml, for editors.
+//! `warmshell schema`: the JSON Schemas of site files, scenario.yaml, variant
+//! files and expect.yaml, for editors.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -9,7 +10,7 @@ use super::emit;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// Which file: site or scenario (with --out DIR and no FILE: both).
+    /// Which file: site, scenario, variant or expect (with --out DIR and no FILE: all four).
     #[arg(value_enum)]
     pub file: Option<warmshell::schema::SchemaFile>,
     /// Write to this file (with FILE) or folder (without) instead of stdout.
@@ -32,7 +33,7 @@ impl Args {
             ),
             (None, None) => {
                 eprintln!(
-                    "error: say which schema: `warmshell schema site` or `warmshell schema scenario` (or `--out DIR` for both)"
+                    "error: say which schema: `warmshell schema site`, `scenario`, `variant` or `expect` (or `--out DIR` for all four)"
                 );
                 return ExitCode::from(2);
             }
