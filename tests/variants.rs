@@ -344,3 +344,46 @@ fn the_binary_accepts_a_variant_in_place_of_a_folder() {
     );
     assert!(out.stdout.is_empty());
 }
+
+/// `after: site-prep` (one predecessor, not a list) is made a list of one
+/// `{ task, lag }` when the task is shifted; it used to become a bare mapping
+/// that the decoder refused.
+#[test]
+fn shifting_a_task_with_a_single_predecessor_not_in_a_list() {
+    let tmp = tempfile::tempdir().unwrap();
+    let base = tmp.path().join("base");
+    fs::create_dir_all(base.join("rivals")).unwrap();
+    for dir in ["", "rivals"] {
+        for entry in fs::read_dir(sites().join(dir)).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "yaml") {
+                fs::copy(&path, base.join(dir).join(path.file_name().unwrap())).unwrap();
+            }
+        }
+    }
+    let site = base.join("abilene-tx.yaml");
+    let text = fs::read_to_string(&site).unwrap();
+    assert_eq!(text.matches("after: [site-prep]").count(), 1);
+    fs::write(
+        &site,
+        text.replace("after: [site-prep]", "after: site-prep"),
+    )
+    .unwrap();
+    let file = tmp.path().join("v.yaml");
+    let variant = format!(
+        "name: test\nbase: {}\nchanges:\n  - site: abilene-tx\n    shift: {{ task: bldg-1-shell, by: 20d }}\n",
+        serde_json::to_string(&base.display().to_string()).unwrap()
+    );
+    fs::write(&file, variant).unwrap();
+
+    let (_, shifted) = variant::load_file(&file).unwrap_or_else(|e| panic!("{e}"));
+    let before = timeline::run(&warmshell::load_dir(&base).unwrap(), Options::default());
+    let after = timeline::run(&shifted, Options::default());
+    assert_eq!(
+        days(
+            task_start(&before, "abilene-tx", "bldg-1-shell"),
+            task_start(&after, "abilene-tx", "bldg-1-shell")
+        ),
+        20
+    );
+}

@@ -625,9 +625,17 @@ fn shift_task(
     let by = whole(s.by_days);
     let mut has_after = false;
     if let Some(after) = field_mut(entry, "after") {
+        // `after: land` is one predecessor: made a list of one, where a
+        // `{ task, lag }` entry may stand.
+        if let Value::Str(_) = &after.value {
+            let single = Node {
+                pos: after.pos,
+                value: std::mem::replace(&mut after.value, Value::Seq(Vec::new())),
+            };
+            after.value = Value::Seq(vec![single]);
+        }
         let items: Vec<&mut Node> = match &mut after.value {
             Value::Seq(items) => items.iter_mut().collect(),
-            Value::Str(_) => vec![after],
             _ => vec![],
         };
         for item in items {
