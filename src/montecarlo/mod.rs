@@ -14,6 +14,7 @@ pub mod shard;
 pub mod stats;
 
 use std::collections::BTreeMap;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering as AtomicOrdering};
 
 use rayon::prelude::*;
@@ -248,6 +249,8 @@ struct Aggregate {
     before_rival: Vec<u64>,
     /// Run index -> per site its task durations then its first power-on, in
     /// days (all below 36,502: u16 keeps the first runs' samples small).
+    /// Only the current chunk's runs while running (see [`Samples`]); a
+    /// shard's whole block when restored from a shard file.
     sensitivity: BTreeMap<u64, Vec<u16>>,
 }
 
@@ -505,17 +508,18 @@ pub fn run(
     options: McOptions,
     progress: &(dyn Fn() + Sync),
 ) -> Result<McResult, rayon::ThreadPoolBuildError> {
-    let agg = aggregate(scenario, options, 0..options.runs, progress)?;
-    Ok(McResult::from(scenario, options, agg))
+    let (agg, samples) = aggregate(scenario, options, 0..options.runs, progress)?;
+    Ok(McResult::from(scenario, options, agg, &samples))
 }
 
-/// Runs `runs` (a block of `0..options.runs`: a shard, or all of them) into one aggregate.
+/// Runs `runs` (a block of `0..options.runs`: a shard, or all of them) into
+/// one aggregate and the block's sensitivity samples.
 fn aggregate(
     scenario: &Scenario,
     options: McOptions,
     runs: std::ops::Range<u64>,
     progress: &(dyn Fn() + Sync),
-) -> Result<Aggregate, rayon::ThreadPoolBuildError> {
+) -> Result<(Aggregate, Samples), rayon::ThreadPoolBuildError> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.threads.max(1))
         .build()?;
@@ -527,6 +531,7 @@ fn aggregate(
     // result: merging adds integers, and sensitivity rows are keyed by run.
     let chunks = (runs.end.saturating_sub(runs.start)).div_ceil(RUNS_PER_CHUNK);
     let next = AtomicU64::new(0);
+    let samples = Mutex::new(Samples::new(scenario, &runs));
     let aggregates = pool.broadcast(|_| {
         let mut agg = Aggregate::new(scenario);
         loop {
@@ -539,12 +544,76 @@ fn aggregate(
                 plan.run(run, &mut agg);
                 progress();
             }
+            if !agg.sensitivity.is_empty() {
+                // A poisoned lock only means another worker panicked.
+                let mut table = samples.lock().unwrap_or_else(|e| e.into_inner());
+                table.take(&mut agg.sensitivity);
+            }
         }
     });
-    Ok(aggregates
+    let agg = aggregates
         .into_iter()
         .reduce(Aggregate::merge)
-        .unwrap_or_else(|| Aggregate::new(scenario)))
+        .unwrap_or_else(|| Aggregate::new(scenario));
+    let samples = samples.into_inner().unwrap_or_else(|e| e.into_inner());
+    Ok((agg, samples))
+}
+
+/// The sensitivity samples of the runs below [`SENSITIVITY_RUNS`] in a
+/// block of runs: one row of `stride` days per run (each site's task
+/// durations, then its first power-on), in run order, allocated once at two
+/// bytes a sample. Workers collect a chunk's rows in their aggregate and move
+/// them here after each chunk, so memory stops growing at that many runs.
+pub(crate) struct Samples {
+    stride: usize,
+    first: u64,
+    rows: Vec<u16>,
+}
+
+impl Samples {
+    fn new(scenario: &Scenario, runs: &std::ops::Range<u64>) -> Self {
+        let stride = scenario.sites.iter().map(|s| s.tasks.len() + 1).sum();
+        let first = runs.start.min(SENSITIVITY_RUNS);
+        let kept = runs.end.min(SENSITIVITY_RUNS).saturating_sub(first) as usize;
+        Samples {
+            stride,
+            first,
+            rows: vec![0; kept * stride],
+        }
+    }
+
+    /// Moves a chunk's rows into their places.
+    fn take(&mut self, chunk: &mut BTreeMap<u64, Vec<u16>>) {
+        for (run, row) in std::mem::take(chunk) {
+            let at = run.saturating_sub(self.first) as usize * self.stride;
+            if let Some(slot) = self.rows.get_mut(at..at + self.stride) {
+                for (to, from) in slot.iter_mut().zip(&row) {
+                    *to = *from;
+                }
+            }
+        }
+    }
+
+    /// Rows keyed by run, as shard files keep them.
+    pub(crate) fn to_map(&self) -> BTreeMap<u64, Vec<u16>> {
+        (self.first..)
+            .zip(self.rows())
+            .map(|(run, row)| (run, row.to_vec()))
+            .collect()
+    }
+
+    /// Rows keyed by run (those of a whole Monte Carlo: runs `0..n`).
+    pub(crate) fn from_map(scenario: &Scenario, map: &BTreeMap<u64, Vec<u16>>) -> Self {
+        let end = map.keys().next_back().map_or(0, |&r| r + 1);
+        let mut samples = Samples::new(scenario, &(0..end));
+        samples.take(&mut map.clone());
+        samples
+    }
+
+    /// Every kept run's row, in run order.
+    fn rows(&self) -> impl Iterator<Item = &[u16]> {
+        self.rows.chunks_exact(self.stride.max(1))
+    }
 }
 
 pub const FORMAT: &str = "warmshell-mc";
@@ -629,7 +698,7 @@ pub struct RivalMc {
 }
 
 impl McResult {
-    fn from(scenario: &Scenario, options: McOptions, agg: Aggregate) -> Self {
+    fn from(scenario: &Scenario, options: McOptions, agg: Aggregate, samples: &Samples) -> Self {
         let horizon = scenario.horizon_day();
         let n = agg.runs.max(1) as f64;
         // Where each site's samples start in a run's sensitivity record.
@@ -650,10 +719,7 @@ impl McResult {
             .map(|(i, (site, a))| {
                 let at = offsets[i];
                 let samples = |k: usize| -> Vec<f64> {
-                    agg.sensitivity
-                        .values()
-                        .map(|v| f64::from(v[at + k]))
-                        .collect()
+                    samples.rows().map(|v| f64::from(v[at + k])).collect()
                 };
                 let first = samples(site.tasks.len());
                 let reasons: u128 = a.dark_by_reason.iter().sum();

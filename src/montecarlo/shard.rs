@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::stats::{Histogram, HistogramRecord};
-use super::{Aggregate, McOptions, McResult, SENSITIVITY_RUNS, SiteAggregate};
+use super::{Aggregate, McOptions, McResult, SENSITIVITY_RUNS, Samples, SiteAggregate};
 use crate::scenario::Scenario;
 use crate::scenario::load::SCENARIO_FILE;
 use crate::scenario::market::RivalBuild;
@@ -306,7 +306,7 @@ pub fn run(
     progress: &(dyn Fn() + Sync),
 ) -> Result<ShardFile, rayon::ThreadPoolBuildError> {
     let block = shard.block(options.runs);
-    let agg = super::aggregate(scenario, options, block.clone(), progress)?;
+    let (agg, samples) = super::aggregate(scenario, options, block.clone(), progress)?;
     Ok(ShardFile {
         format: FORMAT.into(),
         version: VERSION,
@@ -318,7 +318,7 @@ pub fn run(
         shard,
         first_run: block.start,
         end_run: block.end,
-        aggregate: record(&agg),
+        aggregate: record(&agg, &samples),
     })
 }
 
@@ -563,10 +563,11 @@ pub fn merge(
             })?;
         total = total.merge(agg);
     }
-    Ok(McResult::from(scenario, options, total))
+    let samples = Samples::from_map(scenario, &total.sensitivity);
+    Ok(McResult::from(scenario, options, total, &samples))
 }
 
-fn record(agg: &Aggregate) -> AggregateRecord {
+fn record(agg: &Aggregate, samples: &Samples) -> AggregateRecord {
     AggregateRecord {
         runs: agg.runs,
         sites: agg
@@ -585,7 +586,7 @@ fn record(agg: &Aggregate) -> AggregateRecord {
             })
             .collect(),
         before_rival: agg.before_rival.clone(),
-        sensitivity: agg.sensitivity.clone(),
+        sensitivity: samples.to_map(),
     }
 }
 
