@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use warmshell::{Scenario, report};
+use warmshell::Scenario;
 
 use super::{MAX_RUNS, load};
 
@@ -73,22 +73,9 @@ impl Args {
             }
         };
         if let Some(dir) = out {
-            let written = warmshell::advise::csv(&scenario, &advice).and_then(|csv| {
-                report::write(
-                    &dir,
-                    &[
-                        report::Artifact {
-                            name: "advise.csv".into(),
-                            bytes: csv,
-                        },
-                        report::Artifact {
-                            name: "advise.svg".into(),
-                            bytes: warmshell::advise::svg(&scenario, &advice).into_bytes(),
-                        },
-                    ],
-                )
-            });
-            if let Err(e) = written {
+            let csv = warmshell::advise::csv(&scenario, &advice);
+            let svg = warmshell::advise::svg(&scenario, &advice);
+            if let Err(e) = super::write_csv_and_svg(&dir, "advise", csv, svg) {
                 eprintln!("error: {e}");
                 return ExitCode::from(1);
             }

@@ -102,3 +102,24 @@ pub fn emit(out: Option<&Path>, bytes: &[u8]) -> std::io::Result<()> {
         }
     }
 }
+
+/// Writes `STEM.csv` and `STEM.svg` into `dir` as one set (a curve and its chart).
+pub fn write_csv_and_svg(
+    dir: &Path,
+    stem: &str,
+    csv: std::io::Result<Vec<u8>>,
+    svg: String,
+) -> std::io::Result<()> {
+    use warmshell::report::{self, Artifact};
+    let artifacts = [
+        Artifact {
+            name: format!("{stem}.csv"),
+            bytes: csv?,
+        },
+        Artifact {
+            name: format!("{stem}.svg"),
+            bytes: svg.into_bytes(),
+        },
+    ];
+    report::write(dir, &artifacts)
+}

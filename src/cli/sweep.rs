@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use warmshell::{Scenario, report};
+use warmshell::Scenario;
 
 use super::load;
 
@@ -61,22 +61,9 @@ impl Args {
             }
         };
         if let Some(dir) = out {
-            let written = warmshell::sweep::csv(&scenario, &sweeps).and_then(|csv| {
-                report::write(
-                    &dir,
-                    &[
-                        report::Artifact {
-                            name: "sweep.csv".into(),
-                            bytes: csv,
-                        },
-                        report::Artifact {
-                            name: "sweep.svg".into(),
-                            bytes: warmshell::sweep::svg(&scenario, &sweeps).into_bytes(),
-                        },
-                    ],
-                )
-            });
-            if let Err(e) = written {
+            let csv = warmshell::sweep::csv(&scenario, &sweeps);
+            let svg = warmshell::sweep::svg(&scenario, &sweeps);
+            if let Err(e) = super::write_csv_and_svg(&dir, "sweep", csv, svg) {
                 eprintln!("error: {e}");
                 return ExitCode::from(1);
             }
