@@ -588,3 +588,32 @@ fn yaml_list(node: &warmshell::scenario::yaml::Node) -> Vec<String> {
     };
     items.iter().map(yaml_str).collect()
 }
+
+/// Shards of an array job write into one folder at the same moment; every
+/// one of them must land (a folder swapped whole would drop the others').
+#[test]
+fn shards_written_at_once_into_one_folder_all_land() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("shards");
+    let count = 8;
+    let children: Vec<_> = (0..count)
+        .map(|i| {
+            let mut cmd = warmshell();
+            mc_args(&mut cmd, 80, 5)
+                .arg("--out")
+                .arg(&dir)
+                .args(["--shard", &format!("{i}/{count}")])
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .expect("start a shard")
+        })
+        .collect();
+    for child in children {
+        ok(child.wait_with_output().expect("wait for a shard"));
+    }
+    for i in 0..count {
+        let path = dir.join(Shard { index: i, count }.file_name());
+        assert!(path.is_file(), "{} lost", path.display());
+    }
+}

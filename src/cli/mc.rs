@@ -136,14 +136,12 @@ fn mc_shard(
     let written = file
         .to_bytes()
         .map_err(std::io::Error::other)
+        // Shards of one array job land in one folder at the same time: each
+        // is one file renamed into place, never a swap of the whole folder
+        // (which would drop the files other shards wrote meanwhile).
         .and_then(|bytes| {
-            report::write(
-                out,
-                &[report::Artifact {
-                    name: name.clone(),
-                    bytes,
-                }],
-            )
+            std::fs::create_dir_all(out)?;
+            report::write_file(&out.join(&name), &bytes)
         });
     if let Err(e) = written {
         eprintln!("error: {e}");
