@@ -48,25 +48,20 @@ impl Args {
             eprintln!("error: --runs must be between 1 and {MAX_RUNS}");
             return ExitCode::from(2);
         }
-        let threads = super::threads(threads);
-        // Drawn on stderr only when it is a terminal.
-        let bar = indicatif::ProgressBar::new(runs);
         let options = warmshell::montecarlo::McOptions {
             runs,
             seed,
-            threads,
+            threads: super::threads(threads),
         };
         if let Some(spec) = shard {
+            // Drawn on stderr only when it is a terminal.
+            let bar = indicatif::ProgressBar::new(runs);
             return mc_shard(&dir, &scenario, options, spec, out.as_deref(), &bar);
         }
-        let result = match warmshell::montecarlo::run(&scenario, options, &|| bar.inc(1)) {
+        let result = match super::monte_carlo(&scenario, options) {
             Ok(r) => r,
-            Err(e) => {
-                eprintln!("error: cannot start {threads} threads: {e}");
-                return ExitCode::from(1);
-            }
+            Err(code) => return code,
         };
-        bar.finish_and_clear();
         if let Some(dir) = out
             && let Err(e) = write_mc_json(&dir, &result)
         {

@@ -123,3 +123,22 @@ pub fn write_csv_and_svg(
     ];
     report::write(dir, &artifacts)
 }
+
+/// Runs a Monte Carlo with a progress bar (drawn on stderr only when it is a
+/// terminal); a thread pool that cannot start is exit code 1.
+pub fn monte_carlo(
+    scenario: &Scenario,
+    options: warmshell::montecarlo::McOptions,
+) -> Result<warmshell::montecarlo::McResult, std::process::ExitCode> {
+    let bar = indicatif::ProgressBar::new(options.runs);
+    match warmshell::montecarlo::run(scenario, options, &|| bar.inc(1)) {
+        Ok(r) => {
+            bar.finish_and_clear();
+            Ok(r)
+        }
+        Err(e) => {
+            eprintln!("error: cannot start {} threads: {e}", options.threads);
+            Err(std::process::ExitCode::from(1))
+        }
+    }
+}

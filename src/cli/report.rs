@@ -57,22 +57,14 @@ fn write_report(
     let timeline = timeline::run(&scenario, Options::default());
     let result = match mc {
         Some(runs) => {
-            let threads = super::threads(threads);
-            let bar = indicatif::ProgressBar::new(runs);
             let options = warmshell::montecarlo::McOptions {
                 runs,
                 seed,
-                threads,
+                threads: super::threads(threads),
             };
-            match warmshell::montecarlo::run(&scenario, options, &|| bar.inc(1)) {
-                Ok(r) => {
-                    bar.finish_and_clear();
-                    Some(r)
-                }
-                Err(e) => {
-                    eprintln!("error: cannot start {threads} threads: {e}");
-                    return ExitCode::from(1);
-                }
+            match super::monte_carlo(&scenario, options) {
+                Ok(r) => Some(r),
+                Err(code) => return code,
             }
         }
         None => None,

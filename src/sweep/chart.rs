@@ -60,28 +60,9 @@ const COLOURS: [&str; 8] = [
     "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442",
 ];
 
+use crate::report::svg::axis::nice_step;
 /// Escapes text for SVG content and attribute values (the report's escaping).
 pub use crate::report::svg::esc as escape;
-
-/// A 1-2-5 step giving about `target` intervals over `span`.
-fn nice_step(span: f64, target: f64) -> f64 {
-    if !(span.is_finite() && span > 0.0) {
-        return 1.0;
-    }
-    let raw = span / target;
-    let mag = 10f64.powf(raw.log10().floor());
-    let f = raw / mag;
-    let nice = if f <= 1.0 {
-        1.0
-    } else if f <= 2.0 {
-        2.0
-    } else if f <= 5.0 {
-        5.0
-    } else {
-        10.0
-    };
-    nice * mag
-}
 
 /// The data range widened to whole ticks, and the ticks.
 fn ticks(lo: f64, hi: f64) -> (f64, f64, Vec<f64>, usize) {
@@ -91,7 +72,7 @@ fn ticks(lo: f64, hi: f64) -> (f64, f64, Vec<f64>, usize) {
         let pad = (lo.abs() * 0.1).max(1.0);
         (lo - pad, hi + pad)
     };
-    let step = nice_step(hi - lo, 5.0);
+    let step = nice_step(hi - lo, 5);
     let first = (lo / step).floor();
     let last = (hi / step).ceil();
     let n = ((last - first) as usize).min(50);
@@ -222,7 +203,7 @@ impl Chart {
         // X ticks.
         let xt: Vec<(f64, String)> = match &self.x {
             Axis::Numeric => {
-                let step = nice_step(x1 - x0, 8.0);
+                let step = nice_step(x1 - x0, 8);
                 let dec = (-step.log10().floor()).clamp(0.0, 6.0) as usize;
                 let first = (x0 / step).ceil() as i64;
                 let last = (x1 / step + 1e-9).floor() as i64;
