@@ -8,6 +8,9 @@
 //! engine's `EventQueue` and through a bare `std::collections::BinaryHeap`
 //! of `Reverse((day, seq))` in the same group, so their ratio is measured
 //! under the same load. Throughput is in events (one pop and one push).
+//! `engine_queue` pushes as the engine pushes most events (for good);
+//! `engine_queue_cancellable` pushes every event so that it can be cancelled,
+//! as the engine pushes a burn-in: the hash-indexed `priority-queue` lane.
 //!
 //! `simulate/default_scenario`: the `warmshell run sites` path without I/O:
 //! every site of the default scenario through the engine and economics.
@@ -39,18 +42,25 @@ impl Increments {
     }
 }
 
-fn hold_engine_queue(size: u64) -> u64 {
+fn hold_engine_queue(size: u64, cancellable: bool) -> u64 {
     let mut inc = Increments(0x9e37_79b9_7f4a_7c15);
     let mut q = EventQueue::default();
+    let push = |q: &mut EventQueue<u64>, day, id| {
+        if cancellable {
+            q.push_cancellable(day, id)
+        } else {
+            q.push(day, id)
+        }
+    };
     for id in 0..size {
-        q.push(inc.next(), id);
+        push(&mut q, inc.next(), id);
     }
     let mut checksum = 0u64;
     for next_id in size..size + STEPS {
         let day = q.next_day().unwrap_or(0);
         let id = q.pop_on(day).unwrap_or(0);
         checksum = checksum.wrapping_add(id ^ u64::from(day));
-        q.push(day + inc.next(), next_id);
+        push(&mut q, day + inc.next(), next_id);
     }
     checksum
 }
@@ -74,7 +84,8 @@ fn hold_binary_heap(size: u64) -> u64 {
 fn hold(c: &mut Criterion) {
     // Both loops pop the same events in the same order.
     for size in [16, 1024] {
-        assert_eq!(hold_engine_queue(size), hold_binary_heap(size));
+        assert_eq!(hold_engine_queue(size, false), hold_binary_heap(size));
+        assert_eq!(hold_engine_queue(size, true), hold_binary_heap(size));
     }
     let mut group = c.benchmark_group("hold");
     group.sample_size(20);
@@ -84,8 +95,13 @@ fn hold(c: &mut Criterion) {
     // installs, burn-ins); 1,024 is a large site.
     for size in [16u64, 1024] {
         group.bench_with_input(BenchmarkId::new("engine_queue", size), &size, |b, &s| {
-            b.iter(|| hold_engine_queue(black_box(s)))
+            b.iter(|| hold_engine_queue(black_box(s), false))
         });
+        group.bench_with_input(
+            BenchmarkId::new("engine_queue_cancellable", size),
+            &size,
+            |b, &s| b.iter(|| hold_engine_queue(black_box(s), true)),
+        );
         group.bench_with_input(BenchmarkId::new("binary_heap", size), &size, |b, &s| {
             b.iter(|| hold_binary_heap(black_box(s)))
         });

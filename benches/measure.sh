@@ -101,6 +101,9 @@ for size in (16, 1024):
     row(f"hold model, {size} pending: engine queue vs BinaryHeap",
         f"{steps/e/1e6:.1f} M ev/s vs {steps/h/1e6:.1f} M ev/s = {h/e:.2f}x",
         ">= 0.5x", h / e >= 0.5)
+    c = crit(f"hold/engine_queue_cancellable/{size}")
+    row(f"hold model, {size} pending: cancellable lane (priority-queue) vs BinaryHeap",
+        f"{steps/c/1e6:.1f} M ev/s = {h/c:.2f}x", "(no target; burn-ins only)", True)
 d = crit("simulate/default_scenario")
 row("deterministic run, default scenario (in process)", f"{d*1e3:.2f} ms", "(no target)", True)
 r = {n: crit(f"portfolio/run/{n}") for n in (10, 100, 1000)}

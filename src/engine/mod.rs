@@ -541,7 +541,8 @@ impl<'a> Sim<'a> {
                 self.earning(day, &cohort);
                 self.racks.merge_earning(self.racks.energized.len() - 1);
             } else {
-                self.queue.push(
+                // Cancelled if the racks are shed before it is done.
+                self.queue.push_cancellable(
                     day.saturating_add(self.site.install.burn_in),
                     Event::BurnInDone(id),
                 );
