@@ -456,6 +456,64 @@ fn mc_json_does_not_depend_on_thread_count() {
     assert!(outputs[2] == outputs[0], "--threads 3 differs from 1");
 }
 
+/// Every sampling command checks its run count and thread count the same
+/// way: out of range is a flag mistake (exit code 2, the flag and its range
+/// named) and nothing is written.
+#[test]
+fn run_and_thread_counts_out_of_range_are_flag_mistakes() {
+    let sites = Path::new(env!("CARGO_MANIFEST_DIR")).join("sites");
+    let variant = sites.join("variants/turbines.yaml");
+    let out = tempfile::tempdir().expect("tempdir");
+    let target = out.path().join("out");
+    let sites = sites.to_str().expect("utf-8 path");
+    let variant = variant.to_str().expect("utf-8 path");
+    let target = target.to_str().expect("utf-8 path");
+    let cases: [(&[&str], &str); 7] = [
+        (
+            &["mc", sites, "-n", "0"],
+            "'--runs <RUNS>': 0 is not in 1..=100000000",
+        ),
+        (
+            &["mc", sites, "--threads", "0"],
+            "'--threads <THREADS>': 0 is not in 1..=",
+        ),
+        (
+            &["report", sites, "--mc", "100000001"],
+            "'--mc <N>': 100000001 is not in 1..=",
+        ),
+        (
+            &["compare", sites, variant, "--mc", "100001"],
+            "100001 is not in 1..=100000",
+        ),
+        (
+            &["compare", sites, variant, "--mc", "9", "--threads=2000"],
+            "2000 is not in 1..=1024",
+        ),
+        (
+            &["advise", sites, "--mc", "0"],
+            "'--mc <N>': 0 is not in 1..=",
+        ),
+        (
+            &["advise", sites, "--mc", "5", "--seed", "x"],
+            "'--seed <SEED>'",
+        ),
+    ];
+    for (args, message) in cases {
+        let output = Command::new(env!("CARGO_BIN_EXE_warmshell"))
+            .args(args)
+            .args(["--out", target])
+            .output()
+            .expect("run warmshell");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(message), "{args:?}: {stderr}");
+        assert!(
+            !Path::new(target).exists(),
+            "{args:?} wrote its --out folder"
+        );
+    }
+}
+
 /// Test 6. The same seed gives the same result (here also across thread counts),
 /// another seed other samples. `seed` itself is recorded in mc.json, so the
 /// comparison is of the sampled results (`sites`), not the whole file.

@@ -5,7 +5,8 @@ use std::process::ExitCode;
 
 use warmshell::Scenario;
 
-use super::{MAX_RUNS, load};
+use super::load;
+use super::sampling::{MAX_RUNS, Sampling, runs_up_to};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -22,17 +23,13 @@ pub struct Args {
     #[arg(long, num_args = 0.., value_delimiter = ',', require_equals = true)]
     pub generations: Option<Vec<String>>,
     /// Judge each candidate over N Monte Carlo runs (the same runs for all).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = runs_up_to(MAX_RUNS))]
     pub mc: Option<u64>,
     /// With --mc: mean, or a percentile such as p10 (cautious), p50, p90.
     #[arg(long)]
     pub stat: Option<String>,
-    /// With --mc: the seed of every random stream.
-    #[arg(long, default_value_t = 1)]
-    pub seed: u64,
-    /// With --mc: worker threads (default: all cores); the result does not depend on it.
-    #[arg(long)]
-    pub threads: Option<usize>,
+    #[command(flatten)]
+    pub sampling: Sampling,
     /// Write advise.csv and advise.svg into this folder.
     #[arg(long)]
     pub out: Option<PathBuf>,
@@ -47,8 +44,7 @@ impl Args {
             generations,
             mc,
             stat,
-            seed,
-            threads,
+            sampling,
             out,
         } = self;
         let Some(scenario) = load(&dir) else {
@@ -60,8 +56,7 @@ impl Args {
             generations,
             mc,
             stat,
-            seed,
-            threads,
+            sampling,
         };
         let advice = match advise_options(&scenario, &request)
             .and_then(|o| warmshell::advise::advise(&scenario, &o))
@@ -92,8 +87,7 @@ struct AdviseRequest {
     generations: Option<Vec<String>>,
     mc: Option<u64>,
     stat: Option<String>,
-    seed: u64,
-    threads: Option<usize>,
+    sampling: Sampling,
 }
 
 fn advise_options(
@@ -130,17 +124,12 @@ fn advise_options(
     let mc = match (r.mc, &r.stat) {
         (None, Some(_)) => return Err(LeverError("--stat needs --mc N".into())),
         (None, None) => None,
-        (Some(n), stat) => {
-            if n == 0 || n > MAX_RUNS {
-                return Err(LeverError(format!("--mc must be between 1 and {MAX_RUNS}")));
-            }
-            Some(advise::Mc {
-                runs: n,
-                seed: r.seed,
-                threads: super::threads(r.threads),
-                stat: Stat::parse(stat.as_deref().unwrap_or("mean"))?,
-            })
-        }
+        (Some(n), stat) => Some(advise::Mc {
+            runs: n,
+            seed: r.sampling.seed,
+            threads: r.sampling.threads(),
+            stat: Stat::parse(stat.as_deref().unwrap_or("mean"))?,
+        }),
     };
     Ok(advise::Options {
         orders,

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use warmshell::report;
 
+use super::sampling::{Sampling, runs_up_to};
 use super::{load, loaded};
 
 #[derive(clap::Args)]
@@ -15,14 +16,10 @@ pub struct Args {
     #[arg(required = true)]
     pub variants: Vec<PathBuf>,
     /// Also N Monte Carlo runs of each, compared run by run with common random numbers.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = runs_up_to(MAX_COMPARE_RUNS))]
     pub mc: Option<u64>,
-    /// Seed of every random stream (with --mc).
-    #[arg(long, default_value_t = 1)]
-    pub seed: u64,
-    /// Worker threads (default: all cores); the result does not depend on it.
-    #[arg(long)]
-    pub threads: Option<usize>,
+    #[command(flatten)]
+    pub sampling: Sampling,
     /// Sample each variant with its own seed instead (shows what common random numbers save).
     #[arg(long, requires = "mc")]
     pub independent: bool,
@@ -37,20 +34,11 @@ impl Args {
             base,
             variants,
             mc,
-            seed,
-            threads,
+            sampling,
             independent,
             out,
         } = self;
-        compare(
-            &base,
-            &variants,
-            mc,
-            seed,
-            threads,
-            independent,
-            out.as_deref(),
-        )
+        compare(&base, &variants, mc, sampling, independent, out.as_deref())
     }
 }
 
@@ -59,16 +47,11 @@ fn compare(
     base: &Path,
     files: &[PathBuf],
     mc: Option<u64>,
-    seed: u64,
-    threads: Option<usize>,
+    sampling: Sampling,
     independent: bool,
     out: Option<&Path>,
 ) -> ExitCode {
     use warmshell::compare::{Candidate, McCompare};
-    if mc.is_some_and(|n| n == 0 || n > MAX_COMPARE_RUNS) {
-        eprintln!("error: --mc must be between 1 and {MAX_COMPARE_RUNS}");
-        return ExitCode::from(2);
-    }
     let Some(base_scenario) = load(base) else {
         return ExitCode::from(2);
     };
@@ -94,10 +77,10 @@ fn compare(
             scenario: s,
         })
         .collect();
-    let threads = super::threads(threads);
+    let threads = sampling.threads();
     let options = mc.map(|runs| McCompare {
         runs,
-        seed,
+        seed: sampling.seed,
         threads,
         independent,
     });

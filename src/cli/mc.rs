@@ -5,7 +5,8 @@ use std::process::ExitCode;
 
 use warmshell::{Scenario, report};
 
-use super::{MAX_RUNS, load};
+use super::load;
+use super::sampling::{MAX_RUNS, Sampling, runs_up_to};
 use warmshell::montecarlo::shard::{self, ShardSpec};
 
 #[derive(clap::Args)]
@@ -13,14 +14,10 @@ pub struct Args {
     #[arg(default_value = "sites")]
     pub dir: PathBuf,
     /// Number of runs.
-    #[arg(short = 'n', long = "runs", default_value_t = 1000)]
+    #[arg(short = 'n', long = "runs", default_value_t = 1000, value_parser = runs_up_to(MAX_RUNS))]
     pub runs: u64,
-    /// Seed of every random stream; the same seed gives the same bytes.
-    #[arg(long, default_value_t = 1)]
-    pub seed: u64,
-    /// Worker threads (default: all cores); the result does not depend on it.
-    #[arg(long)]
-    pub threads: Option<usize>,
+    #[command(flatten)]
+    pub sampling: Sampling,
     /// Write mc.json into this folder (with --shard: the shard file).
     #[arg(long)]
     pub out: Option<PathBuf>,
@@ -36,23 +33,14 @@ impl Args {
         let Args {
             dir,
             runs,
-            seed,
-            threads,
+            sampling,
             out,
             shard,
         } = self;
         let Some(scenario) = load(&dir) else {
             return ExitCode::from(2);
         };
-        if runs == 0 || runs > MAX_RUNS {
-            eprintln!("error: --runs must be between 1 and {MAX_RUNS}");
-            return ExitCode::from(2);
-        }
-        let options = warmshell::montecarlo::McOptions {
-            runs,
-            seed,
-            threads: super::threads(threads),
-        };
+        let options = sampling.options(runs);
         if let Some(spec) = shard {
             // Drawn on stderr only when it is a terminal.
             let bar = indicatif::ProgressBar::new(runs);

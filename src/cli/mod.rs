@@ -13,6 +13,7 @@ pub mod mc;
 pub mod merge;
 pub mod report;
 pub mod run;
+pub mod sampling;
 pub mod schema;
 pub mod sweep;
 pub mod validate;
@@ -22,16 +23,6 @@ use std::path::Path;
 
 use tracing::info;
 use warmshell::{LoadError, Scenario};
-
-/// More runs than anyone needs on one machine; a typo guard.
-pub const MAX_RUNS: u64 = 100_000_000;
-
-/// The worker threads asked for, or all cores.
-pub fn threads(asked: Option<usize>) -> usize {
-    asked.unwrap_or_else(|| {
-        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
-    })
-}
 
 /// Loads the scenario, or prints every problem and returns `None`. A variant
 /// file stands for its base scenario with the variant applied.

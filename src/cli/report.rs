@@ -6,7 +6,8 @@ use std::process::ExitCode;
 use warmshell::engine::Options;
 use warmshell::{report, timeline};
 
-use super::{MAX_RUNS, load};
+use super::load;
+use super::sampling::{MAX_RUNS, Sampling, runs_up_to};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -16,14 +17,10 @@ pub struct Args {
     #[arg(long)]
     pub out: PathBuf,
     /// Add Monte Carlo charts from N runs (S-curves, milestone ranges, tornado).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = runs_up_to(MAX_RUNS))]
     pub mc: Option<u64>,
-    /// Seed of the Monte Carlo runs.
-    #[arg(long, default_value_t = 1)]
-    pub seed: u64,
-    /// Worker threads for the Monte Carlo (default: all cores); the report does not depend on it.
-    #[arg(long)]
-    pub threads: Option<usize>,
+    #[command(flatten)]
+    pub sampling: Sampling,
 }
 
 impl Args {
@@ -32,41 +29,23 @@ impl Args {
             dir,
             out,
             mc,
-            seed,
-            threads,
+            sampling,
         } = self;
-        write_report(&dir, &out, mc, seed, threads)
+        write_report(&dir, &out, mc, sampling)
     }
 }
 
 /// `warmshell report`: the deterministic run, optionally a Monte Carlo, then the HTML and SVG files.
-fn write_report(
-    dir: &Path,
-    out: &Path,
-    mc: Option<u64>,
-    seed: u64,
-    threads: Option<usize>,
-) -> ExitCode {
+fn write_report(dir: &Path, out: &Path, mc: Option<u64>, sampling: Sampling) -> ExitCode {
     let Some(scenario) = load(dir) else {
         return ExitCode::from(2);
     };
-    if mc.is_some_and(|runs| runs == 0 || runs > MAX_RUNS) {
-        eprintln!("error: --mc must be between 1 and {MAX_RUNS}");
-        return ExitCode::from(2);
-    }
     let timeline = timeline::run(&scenario, Options::default());
     let result = match mc {
-        Some(runs) => {
-            let options = warmshell::montecarlo::McOptions {
-                runs,
-                seed,
-                threads: super::threads(threads),
-            };
-            match super::monte_carlo(&scenario, options) {
-                Ok(r) => Some(r),
-                Err(code) => return code,
-            }
-        }
+        Some(runs) => match super::monte_carlo(&scenario, sampling.options(runs)) {
+            Ok(r) => Some(r),
+            Err(code) => return code,
+        },
         None => None,
     };
     let artifacts = report::html::artifacts(&scenario, &timeline, result.as_ref());
