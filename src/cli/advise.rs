@@ -67,16 +67,13 @@ impl Args {
                 return ExitCode::from(2);
             }
         };
-        if let Some(dir) = out {
-            let csv = warmshell::advise::csv(&scenario, &advice);
-            let svg = warmshell::advise::svg(&scenario, &advice);
-            if let Err(e) = super::write_csv_and_svg(&dir, "advise", csv, svg) {
-                eprintln!("error: {e}");
-                return ExitCode::from(1);
-            }
-        }
-        print!("{}", warmshell::advise::render(&scenario, &advice));
-        ExitCode::SUCCESS
+        use warmshell::advise::{csv, render, svg};
+        super::write_chart_and_print(
+            out.as_deref(),
+            "advise",
+            || (csv(&scenario, &advice), svg(&scenario, &advice)),
+            render(&scenario, &advice),
+        )
     }
 }
 

@@ -20,6 +20,7 @@ pub mod validate;
 pub mod verify;
 
 use std::path::Path;
+use std::process::ExitCode;
 
 use tracing::info;
 use warmshell::{LoadError, Scenario};
@@ -94,25 +95,38 @@ pub fn emit(out: Option<&Path>, bytes: &[u8]) -> std::io::Result<()> {
     }
 }
 
-/// Writes `STEM.csv` and `STEM.svg` into `dir` as one set (a curve and its chart).
-pub fn write_csv_and_svg(
-    dir: &Path,
+/// How `sweep` and `advise` end: with `--out`, `STEM.csv` and `STEM.svg` (a
+/// curve and its chart, made by `chart`) written into it as one set; then
+/// `text` printed.
+pub fn write_chart_and_print(
+    out: Option<&Path>,
     stem: &str,
-    csv: std::io::Result<Vec<u8>>,
-    svg: String,
-) -> std::io::Result<()> {
+    chart: impl FnOnce() -> (std::io::Result<Vec<u8>>, String),
+    text: String,
+) -> ExitCode {
     use warmshell::report::{self, Artifact};
-    let artifacts = [
-        Artifact {
-            name: format!("{stem}.csv"),
-            bytes: csv?,
-        },
-        Artifact {
-            name: format!("{stem}.svg"),
-            bytes: svg.into_bytes(),
-        },
-    ];
-    report::write(dir, &artifacts)
+    if let Some(dir) = out {
+        let (csv, svg) = chart();
+        let written = csv.and_then(|csv| {
+            let artifacts = [
+                Artifact {
+                    name: format!("{stem}.csv"),
+                    bytes: csv,
+                },
+                Artifact {
+                    name: format!("{stem}.svg"),
+                    bytes: svg.into_bytes(),
+                },
+            ];
+            report::write(dir, &artifacts)
+        });
+        if let Err(e) = written {
+            eprintln!("error: {e}");
+            return ExitCode::from(1);
+        }
+    }
+    print!("{text}");
+    ExitCode::SUCCESS
 }
 
 /// Runs a Monte Carlo with a progress bar (drawn on stderr only when it is a
@@ -120,7 +134,7 @@ pub fn write_csv_and_svg(
 pub fn monte_carlo(
     scenario: &Scenario,
     options: warmshell::montecarlo::McOptions,
-) -> Result<warmshell::montecarlo::McResult, std::process::ExitCode> {
+) -> Result<warmshell::montecarlo::McResult, ExitCode> {
     let bar = indicatif::ProgressBar::new(options.runs);
     match warmshell::montecarlo::run(scenario, options, &|| bar.inc(1)) {
         Ok(r) => {
@@ -129,7 +143,7 @@ pub fn monte_carlo(
         }
         Err(e) => {
             eprintln!("error: cannot start {} threads: {e}", options.threads);
-            Err(std::process::ExitCode::from(1))
+            Err(ExitCode::from(1))
         }
     }
 }

@@ -60,16 +60,13 @@ impl Args {
                 return ExitCode::from(2);
             }
         };
-        if let Some(dir) = out {
-            let csv = warmshell::sweep::csv(&scenario, &sweeps);
-            let svg = warmshell::sweep::svg(&scenario, &sweeps);
-            if let Err(e) = super::write_csv_and_svg(&dir, "sweep", csv, svg) {
-                eprintln!("error: {e}");
-                return ExitCode::from(1);
-            }
-        }
-        print!("{}", warmshell::sweep::render(&scenario, &sweeps));
-        ExitCode::SUCCESS
+        use warmshell::sweep::{csv, render, svg};
+        super::write_chart_and_print(
+            out.as_deref(),
+            "sweep",
+            || (csv(&scenario, &sweeps), svg(&scenario, &sweeps)),
+            render(&scenario, &sweeps),
+        )
     }
 }
 

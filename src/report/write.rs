@@ -23,8 +23,29 @@ const TMP_SUFFIX: &str = ".tmp";
 const STALE_AFTER: std::time::Duration = std::time::Duration::from_secs(3600);
 
 /// Writes `artifacts` into `dir` (created if needed), replacing the files of
-/// the same names as one set; other files in `dir` stay as they are.
+/// the same names as one set; other files in `dir` stay as they are. An error
+/// names `dir`.
 pub fn write(dir: &Path, artifacts: &[Artifact]) -> io::Result<()> {
+    write_set(dir, artifacts).map_err(|e| naming(dir, e))
+}
+
+/// Writes `bytes` to a temporary file beside `target` and renames it over
+/// `target`. An error names `target`.
+pub fn write_file(target: &Path, bytes: &[u8]) -> io::Result<()> {
+    let dir = parent_of(target);
+    remove_stale(dir);
+    stage(dir, bytes)
+        .and_then(|tmp| tmp.persist(target).map_err(|e| e.error))
+        .map(drop)
+        .map_err(|e| naming(target, e))
+}
+
+/// The error, of the same kind, saying which output it was about.
+fn naming(path: &Path, e: io::Error) -> io::Error {
+    io::Error::new(e.kind(), format!("cannot write `{}`: {e}", path.display()))
+}
+
+fn write_set(dir: &Path, artifacts: &[Artifact]) -> io::Result<()> {
     if swap_in(dir, artifacts)? {
         return Ok(());
     }
@@ -38,14 +59,6 @@ pub fn write(dir: &Path, artifacts: &[Artifact]) -> io::Result<()> {
     for (tmp, path) in staged {
         tmp.persist(&path).map_err(|e| e.error)?;
     }
-    Ok(())
-}
-
-/// Writes `bytes` to a temporary file beside `target` and renames it over `target`.
-pub fn write_file(target: &Path, bytes: &[u8]) -> io::Result<()> {
-    let dir = parent_of(target);
-    remove_stale(dir);
-    stage(dir, bytes)?.persist(target).map_err(|e| e.error)?;
     Ok(())
 }
 
@@ -295,7 +308,13 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("out");
         fs::write(&out, "not a folder").unwrap();
-        assert!(write(&out, &[artifact("x.csv", "1")]).is_err());
+        let e = write(&out, &[artifact("x.csv", "1")]).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with(&format!("cannot write `{}`: ", out.display()))
+        );
         assert_eq!(read(&out), "not a folder");
+        let e = write_file(&out.join("x.csv"), b"1").unwrap_err();
+        assert!(e.to_string().contains("x.csv`: "), "{e}");
     }
 }

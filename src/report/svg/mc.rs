@@ -8,6 +8,11 @@ use super::axis::{TimeScale, ValueScale, percent};
 use super::{Chart, Clock, HALO, Svg, Swatch, clip, fit, n, palette};
 
 const WIDTH: f64 = 1120.0;
+// The row charts (milestone ranges, tornado): where labels start, the first
+// row's top, and each row's height.
+const LABEL_X: f64 = 16.0;
+const TOP: f64 = 90.0;
+const ROW: f64 = 24.0;
 
 /// A P10–P90 whisker with caps and a dot at P50, centred on row `y`; a P90
 /// beyond the horizon runs to the horizon and ends in an arrow.
@@ -182,11 +187,8 @@ pub fn power_on(clock: Clock, t: &Timeline, mc: &McResult) -> Chart {
 
 /// Milestones of every site with their P10–P90 range and the deterministic date.
 pub fn milestones(clock: Clock, t: &Timeline, mc: &McResult) -> Chart {
-    const LABEL_X: f64 = 16.0;
     const X0: f64 = 290.0;
     const X1: f64 = WIDTH - 220.0;
-    const TOP: f64 = 90.0;
-    const ROW: f64 = 24.0;
     // (label, deterministic day, stats) or a site heading.
     enum Row<'a> {
         Site(&'a str),
@@ -262,30 +264,9 @@ pub fn milestones(clock: Clock, t: &Timeline, mc: &McResult) -> Chart {
     for (i, r) in rows.iter().enumerate() {
         let y = TOP + i as f64 * ROW + ROW / 2.0;
         match r {
-            Row::Site(name) => {
-                svg.rect(
-                    LABEL_X - 6.0,
-                    y - ROW / 2.0,
-                    WIDTH - 2.0 * (LABEL_X - 6.0),
-                    ROW,
-                    "fill=\"#EEF1F5\"",
-                );
-                svg.text_tip(
-                    LABEL_X,
-                    y + 4.0,
-                    &fit(name, WIDTH - 40.0),
-                    name,
-                    "font-weight=\"700\"",
-                );
-            }
+            Row::Site(name) => site_band(&mut svg, y, name),
             Row::Milestone(name, det, s) => {
-                svg.text_tip(
-                    LABEL_X + 10.0,
-                    y + 4.0,
-                    &fit(name, X0 - LABEL_X - 24.0),
-                    name,
-                    "",
-                );
+                row_label(&mut svg, y, name, X0);
                 whisker(&mut svg, &scale, clock, y, s);
                 if let Some(d) = det {
                     svg.diamond(
@@ -328,11 +309,8 @@ pub fn milestones(clock: Clock, t: &Timeline, mc: &McResult) -> Chart {
 
 /// Tornado: per site, the tasks whose duration moves first power-on most (Spearman ρ).
 pub fn tornado(t: &Timeline, mc: &McResult) -> Chart {
-    const LABEL_X: f64 = 16.0;
     const X0: f64 = 300.0;
     const X1: f64 = WIDTH - 250.0;
-    const TOP: f64 = 90.0;
-    const ROW: f64 = 24.0;
     const PER_SITE: usize = 8;
     enum Row<'a> {
         Site(&'a str),
@@ -421,30 +399,9 @@ pub fn tornado(t: &Timeline, mc: &McResult) -> Chart {
     for (i, r) in rows.iter().enumerate() {
         let y = TOP + i as f64 * ROW + ROW / 2.0;
         match r {
-            Row::Site(name) => {
-                svg.rect(
-                    LABEL_X - 6.0,
-                    y - ROW / 2.0,
-                    WIDTH - 2.0 * (LABEL_X - 6.0),
-                    ROW,
-                    "fill=\"#EEF1F5\"",
-                );
-                svg.text_tip(
-                    LABEL_X,
-                    y + 4.0,
-                    &fit(name, WIDTH - 40.0),
-                    name,
-                    "font-weight=\"700\"",
-                );
-            }
+            Row::Site(name) => site_band(&mut svg, y, name),
             Row::Task(name, rho, crit) => {
-                svg.text_tip(
-                    LABEL_X + 10.0,
-                    y + 4.0,
-                    &fit(name, X0 - LABEL_X - 24.0),
-                    name,
-                    "",
-                );
+                row_label(&mut svg, y, name, X0);
                 let (a, b) = (x(0.0), x(*rho));
                 let colour = if *rho >= 0.0 {
                     palette::VERMILLION
@@ -484,4 +441,33 @@ pub fn tornado(t: &Timeline, mc: &McResult) -> Chart {
         ),
         svg: svg.finish(),
     }
+}
+
+/// A site's band across a row chart (milestone ranges, tornado), its name in bold.
+fn site_band(svg: &mut Svg, y: f64, name: &str) {
+    svg.rect(
+        LABEL_X - 6.0,
+        y - ROW / 2.0,
+        WIDTH - 2.0 * (LABEL_X - 6.0),
+        ROW,
+        "fill=\"#EEF1F5\"",
+    );
+    svg.text_tip(
+        LABEL_X,
+        y + 4.0,
+        &fit(name, WIDTH - 40.0),
+        name,
+        "font-weight=\"700\"",
+    );
+}
+
+/// A row's name under its site's band, shortened to end before the plot at `x0`.
+fn row_label(svg: &mut Svg, y: f64, name: &str, x0: f64) {
+    svg.text_tip(
+        LABEL_X + 10.0,
+        y + 4.0,
+        &fit(name, x0 - LABEL_X - 24.0),
+        name,
+        "",
+    );
 }
