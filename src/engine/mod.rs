@@ -398,7 +398,14 @@ impl<'a> Sim<'a> {
                 }
             }
             Event::BurnInDone(id) => {
-                if let Some(i) = self.racks.energized.iter().position(|p| p.id == id) {
+                let found = self.racks.energized.iter().position(|p| p.id == id);
+                // Shedding a whole cohort cancels its burn-in, so one that
+                // fires still has its racks (tests pin cancelling with this).
+                debug_assert!(
+                    found.is_some(),
+                    "burn-in of cohort {id} fired after it was shed"
+                );
+                if let Some(i) = found {
                     self.racks.energized[i].burned_in = true;
                     let cohort = self.racks.energized[i].cohort;
                     self.earning(day, &cohort);
