@@ -10,7 +10,9 @@
 //! under the same load. Throughput is in events (one pop and one push).
 //! `engine_queue` pushes as the engine pushes most events (for good);
 //! `engine_queue_cancellable` pushes every event so that it can be cancelled,
-//! as the engine pushes a burn-in: the hash-indexed `priority-queue` lane.
+//! as the engine pushes a burn-in: the hash-indexed `priority-queue` lane;
+//! `engine_queue_mix` pushes every third event so, about the engine's share
+//! of burn-ins.
 //!
 //! `simulate/default_scenario`: the `warmshell run sites` path without I/O:
 //! every site of the default scenario through the engine and economics.
@@ -42,11 +44,13 @@ impl Increments {
     }
 }
 
-fn hold_engine_queue(size: u64, cancellable: bool) -> u64 {
+/// The hold model through the engine's queue; every `nth` event is pushed
+/// as cancellable (0: none).
+fn hold_engine_queue(size: u64, nth: u64) -> u64 {
     let mut inc = Increments(0x9e37_79b9_7f4a_7c15);
     let mut q = EventQueue::default();
-    let push = |q: &mut EventQueue<u64>, day, id| {
-        if cancellable {
+    let push = |q: &mut EventQueue<u64>, day, id: u64| {
+        if nth > 0 && id.is_multiple_of(nth) {
             q.push_cancellable(day, id)
         } else {
             q.push(day, id)
@@ -84,8 +88,9 @@ fn hold_binary_heap(size: u64) -> u64 {
 fn hold(c: &mut Criterion) {
     // Both loops pop the same events in the same order.
     for size in [16, 1024] {
-        assert_eq!(hold_engine_queue(size, false), hold_binary_heap(size));
-        assert_eq!(hold_engine_queue(size, true), hold_binary_heap(size));
+        for nth in [0, 1, 3] {
+            assert_eq!(hold_engine_queue(size, nth), hold_binary_heap(size));
+        }
     }
     let mut group = c.benchmark_group("hold");
     group.sample_size(20);
@@ -94,14 +99,15 @@ fn hold(c: &mut Criterion) {
     // 16 pending events is typical of a site (halls, sources, orders,
     // installs, burn-ins); 1,024 is a large site.
     for size in [16u64, 1024] {
-        group.bench_with_input(BenchmarkId::new("engine_queue", size), &size, |b, &s| {
-            b.iter(|| hold_engine_queue(black_box(s), false))
-        });
-        group.bench_with_input(
-            BenchmarkId::new("engine_queue_cancellable", size),
-            &size,
-            |b, &s| b.iter(|| hold_engine_queue(black_box(s), true)),
-        );
+        for (name, nth) in [
+            ("engine_queue", 0),
+            ("engine_queue_cancellable", 1),
+            ("engine_queue_mix", 3),
+        ] {
+            group.bench_with_input(BenchmarkId::new(name, size), &size, |b, &s| {
+                b.iter(|| hold_engine_queue(black_box(s), nth))
+            });
+        }
         group.bench_with_input(BenchmarkId::new("binary_heap", size), &size, |b, &s| {
             b.iter(|| hold_binary_heap(black_box(s)))
         });

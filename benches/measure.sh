@@ -105,6 +105,9 @@ for size in (16, 1024):
     c = crit(f"hold/engine_queue_cancellable/{size}")
     row(f"hold model, {size} pending: cancellable lane (priority-queue) vs BinaryHeap",
         f"{steps/c/1e6:.1f} M ev/s = {h/c:.2f}x", "(no target; burn-ins only)")
+    m = crit(f"hold/engine_queue_mix/{size}")
+    row(f"hold model, {size} pending: a third cancellable (the engine's mix) vs BinaryHeap",
+        f"{steps/m/1e6:.1f} M ev/s = {h/m:.2f}x", ">= 0.5x", h / m >= 0.5)
 d = crit("simulate/default_scenario")
 row("deterministic run, default scenario (in process)", f"{d*1e3:.2f} ms", "(no target)")
 r = {n: crit(f"portfolio/run/{n}") for n in (10, 100, 1000)}
