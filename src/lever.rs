@@ -103,24 +103,17 @@ impl Baseline {
                 total_float: vec![0; site.tasks.len()],
             },
         };
-        let at = |t: Trigger| match t {
-            Trigger::Day(d) => d,
-            Trigger::Task(i) => schedule.finish.get(i).copied().unwrap_or(0),
-        };
-        // As the engine does: `from + lag`, and `until + lag` only when `until` is a task.
+        // As the engine resolves them.
         let power = site
             .power
             .iter()
-            .map(|p| {
-                let on = at(p.from).saturating_add(p.lag);
-                let off = p.until.map(|u| match u {
-                    Trigger::Day(d) => d,
-                    Trigger::Task(_) => at(u).saturating_add(p.lag),
-                });
-                (on, off)
-            })
+            .map(|p| p.window(&schedule.finish))
             .collect();
-        let placed = site.orders.iter().map(|o| at(o.ordered)).collect();
+        let placed = site
+            .orders
+            .iter()
+            .map(|o| o.ordered.day(&schedule.finish))
+            .collect();
         Baseline {
             schedule,
             power,

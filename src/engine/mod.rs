@@ -19,7 +19,7 @@ use queue::EventQueue;
 use state::{Cohort, GpuCounts, Powered, RackSpec, Racks};
 
 use crate::graph::{Schedule, TaskGraph};
-use crate::scenario::{Day, Scenario, Site, Trigger};
+use crate::scenario::{Day, Scenario, Site};
 
 /// The durations one run uses, in whole days.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -142,10 +142,6 @@ impl<'a> Sim<'a> {
         schedule: Schedule,
         options: Options,
     ) -> Self {
-        let at = |t: Trigger| match t {
-            Trigger::Day(d) => d,
-            Trigger::Task(i) => schedule.finish[i],
-        };
         let hall_ready: Vec<Day> = site
             .halls
             .iter()
@@ -154,14 +150,7 @@ impl<'a> Sim<'a> {
         let power_windows: Vec<(Day, Option<Day>)> = site
             .power
             .iter()
-            .map(|p| {
-                let on = at(p.from).saturating_add(p.lag);
-                let off = p.until.map(|u| match u {
-                    Trigger::Day(d) => d,
-                    Trigger::Task(_) => at(u).saturating_add(p.lag),
-                });
-                (on, off)
-            })
+            .map(|p| p.window(&schedule.finish))
             .collect();
 
         let mut queue = EventQueue::default();
@@ -187,7 +176,7 @@ impl<'a> Sim<'a> {
             }
         }
         for (o, order) in site.orders.iter().enumerate() {
-            queue.push(at(order.ordered), Event::OrderPlaced(o));
+            queue.push(order.ordered.day(&schedule.finish), Event::OrderPlaced(o));
         }
 
         let specs = site

@@ -173,6 +173,17 @@ pub enum Trigger {
     Task(usize),
 }
 
+impl Trigger {
+    /// Its day, given the day each task finishes.
+    pub fn day(self, finish: &[Day]) -> Day {
+        match self {
+            Trigger::Day(d) => d,
+            // Loading resolves every task reference; a hand-built site may not.
+            Trigger::Task(i) => finish.get(i).copied().unwrap_or(0),
+        }
+    }
+}
+
 /// Facility power, on for `[from + lag, until (+ lag if a task))`.
 #[derive(Debug, Clone)]
 pub struct PowerSource {
@@ -181,6 +192,20 @@ pub struct PowerSource {
     pub from: Trigger,
     pub lag: Day,
     pub until: Option<Trigger>,
+}
+
+impl PowerSource {
+    /// The day it comes on and the day (if any) it goes off, given the day
+    /// each task finishes: `from + lag`, and `until + lag` only when `until`
+    /// is a task (a date is exact).
+    pub fn window(&self, finish: &[Day]) -> (Day, Option<Day>) {
+        let on = self.from.day(finish).saturating_add(self.lag);
+        let off = self.until.map(|u| match u {
+            Trigger::Day(d) => d,
+            Trigger::Task(_) => u.day(finish).saturating_add(self.lag),
+        });
+        (on, off)
+    }
 }
 
 #[derive(Debug, Clone)]
