@@ -122,6 +122,12 @@ impl TimeScale {
         );
     }
 
+    /// The as-of line: the scenario's start, where every chart's plan begins.
+    pub fn as_of(&self, svg: &mut Svg, top: f64, bottom: f64) {
+        let label = format!("as of {}", self.clock.start);
+        self.marker(svg, 0, top, bottom, &label, palette::PURPLE);
+    }
+
     /// A dashed vertical line with a label at its top, e.g. the as-of date.
     pub fn marker(
         &self,

@@ -108,14 +108,7 @@ pub fn chart(clock: Clock, t: &Timeline) -> Chart {
             &format!("text-anchor=\"middle\" fill=\"{}\"", palette::MUTED),
         );
     }
-    scale.marker(
-        &mut svg,
-        0,
-        TOP - 12.0,
-        BOTTOM,
-        &format!("as of {}", clock.start),
-        palette::PURPLE,
-    );
+    scale.as_of(&mut svg, TOP - 12.0, BOTTOM);
     let total = totals.iter().fold(0u64, |a, b| a.saturating_add(*b));
     Chart {
         file: "dark-gpu-days.svg".into(),

@@ -363,14 +363,7 @@ pub fn chart(clock: Clock, site: &Site, t: &SiteTimeline, mc: Option<&SiteMc>, p
             }
         }
     }
-    scale.marker(
-        &mut svg,
-        0,
-        TOP - 14.0,
-        plot_bottom,
-        &format!("as of {}", clock.start),
-        palette::PURPLE,
-    );
+    scale.as_of(&mut svg, TOP - 14.0, plot_bottom);
 
     let critical = t.critical_path.len();
     Chart {

@@ -164,14 +164,7 @@ pub fn power_on(clock: Clock, t: &Timeline, mc: &McResult) -> Chart {
             );
         }
     }
-    scale.marker(
-        &mut svg,
-        0,
-        top - 12.0,
-        bottom,
-        &format!("as of {}", clock.start),
-        palette::PURPLE,
-    );
+    scale.as_of(&mut svg, top - 12.0, bottom);
     Chart {
         file: "mc-power-on.svg".into(),
         heading: "First power-on: Monte Carlo S-curves".into(),
@@ -288,14 +281,7 @@ pub fn milestones(clock: Clock, t: &Timeline, mc: &McResult) -> Chart {
             }
         }
     }
-    scale.marker(
-        &mut svg,
-        0,
-        TOP - 14.0,
-        bottom,
-        &format!("as of {}", clock.start),
-        palette::PURPLE,
-    );
+    scale.as_of(&mut svg, TOP - 14.0, bottom);
     Chart {
         file: "mc-milestones.svg".into(),
         heading: "Milestones: Monte Carlo ranges".into(),

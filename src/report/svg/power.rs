@@ -139,14 +139,7 @@ pub fn chart(clock: Clock, t: &SiteTimeline) -> Chart {
             &format!("font-size=\"10.5\" fill=\"{}\" {HALO}", palette::MUTED),
         );
     }
-    scale.marker(
-        &mut svg,
-        0,
-        TOP - 12.0,
-        BOTTOM,
-        &format!("as of {}", clock.start),
-        palette::PURPLE,
-    );
+    scale.as_of(&mut svg, TOP - 12.0, BOTTOM);
     let peak_drawn = points.iter().map(|p| p.2).fold(0.0f64, f64::max);
     Chart {
         file: format!("power-{}.svg", t.id),

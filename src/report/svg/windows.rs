@@ -242,14 +242,7 @@ pub fn chart(clock: Clock, t: &Timeline) -> Chart {
             }
         }
     }
-    scale.marker(
-        &mut svg,
-        0,
-        TOP - 14.0,
-        bottom,
-        &format!("as of {}", clock.start),
-        palette::PURPLE,
-    );
+    scale.as_of(&mut svg, TOP - 14.0, bottom);
     scale.marker(
         &mut svg,
         horizon,
