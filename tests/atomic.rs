@@ -13,6 +13,8 @@
 
 #![cfg(unix)]
 
+mod support;
+
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -30,20 +32,6 @@ fn is_temporary(name: &str) -> bool {
     name.starts_with(".warmshell-") && name.ends_with(".tmp")
 }
 
-/// Copies a folder recursively (the default scenario has `rivals/`).
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
 fn sites() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("sites")
 }
@@ -57,8 +45,8 @@ struct Scenarios {
 impl Scenarios {
     fn new() -> Self {
         let tmp = tempfile::tempdir().unwrap();
-        copy_dir(&sites(), &tmp.path().join("a"));
-        copy_dir(&sites(), &tmp.path().join("b"));
+        support::copy_dir(&sites(), &tmp.path().join("a"));
+        support::copy_dir(&sites(), &tmp.path().join("b"));
         let site = tmp.path().join("b/abilene-tx.yaml");
         let text = fs::read_to_string(&site).unwrap();
         // The first hall's shell takes a month longer.

@@ -3,6 +3,8 @@
 //! and dates against the timeline, exit codes, hostile names as text in
 //! every format, and the MSPDI file read back by MPXJ (tests/mpxj_readback.py).
 
+mod support;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -31,19 +33,6 @@ fn export(format: &str, dir: &Path) -> Vec<u8> {
         String::from_utf8_lossy(&out.stderr)
     );
     out.stdout
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for e in fs::read_dir(from).unwrap() {
-        let p = e.unwrap().path();
-        let target = to.join(p.file_name().unwrap());
-        if p.is_dir() {
-            copy_dir(&p, &target);
-        } else {
-            fs::copy(&p, &target).unwrap();
-        }
-    }
 }
 
 #[test]
@@ -186,7 +175,7 @@ fn mspdi_holds_the_links_lags_and_calendar() {
 fn a_bad_scenario_exits_2_and_writes_nothing() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("s");
-    copy_dir(&root().join("sites"), &dir);
+    support::copy_dir(&root().join("sites"), &dir);
     let site = dir.join("abilene-tx.yaml");
     let text = fs::read_to_string(&site).unwrap();
     fs::write(
@@ -222,7 +211,7 @@ const TRICKY: &str =
 /// task named [`TRICKY`] and another that starts with Mermaid keywords.
 fn hostile_scenario(tmp: &Path) -> PathBuf {
     let dir = tmp.join("hostile");
-    copy_dir(&root().join("sites"), &dir);
+    support::copy_dir(&root().join("sites"), &dir);
     let site = dir.join("abilene-tx.yaml");
     let text = fs::read_to_string(&site).unwrap();
     let first = text.lines().find(|l| l.starts_with("name: ")).unwrap();

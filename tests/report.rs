@@ -2,6 +2,8 @@
 //! Escaping of users' text, determinism, errors, and (tests/browser/check.mjs)
 //! the page rendering in headless Chromium with no console error and no request.
 
+mod support;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -13,22 +15,9 @@ fn sites() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("sites")
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
 /// The default scenario, with abilene-tx named `<script>…` and its first task `&"'<>`.
 fn hostile(to: &Path) {
-    copy_dir(&sites(), to);
+    support::copy_dir(&sites(), to);
     let file = to.join("abilene-tx.yaml");
     let text = fs::read_to_string(&file).unwrap();
     let site_line = "name: Abilene-style campus (fast build, gas-turbine bridge)";
@@ -284,7 +273,7 @@ fn users_text_is_escaped_in_the_page_and_every_svg() {
 fn a_bad_scenario_or_flag_exits_2_and_writes_nothing() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("scenario");
-    copy_dir(&sites(), &dir);
+    support::copy_dir(&sites(), &dir);
     fs::write(dir.join("campus-oh.yaml"), "name: [unclosed\n").unwrap();
     let out = tmp.path().join("out");
     let o = report(&dir, &out, &[]);

@@ -3,6 +3,8 @@
 //! must give the bytes `mc` writes on one machine; every way a set of shards
 //! can be wrong is refused with exit code 2 and a message naming it.
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -288,7 +290,7 @@ fn incomplete_duplicated_or_mismatched_shards_are_refused() {
 
     // The scenario has changed since the shards ran.
     let changed = tmp.path().join("changed");
-    copy_dir(&sites(), &changed);
+    support::copy_dir(&sites(), &changed);
     let yaml = changed.join("scenario.yaml");
     let text = std::fs::read_to_string(&yaml).expect("read") + "# an edit\n";
     std::fs::write(&yaml, text).expect("write");
@@ -420,18 +422,6 @@ install: { crews: 1, days_per_rack: 1, burn_in: 1d }
     shards.reverse();
     let merged = shard::merge(&scenario, dir, &hash, shards).expect("merge");
     assert!(serde_json::to_vec_pretty(&merged).expect("json") == whole);
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for entry in std::fs::read_dir(from).expect("read_dir").flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            copy_dir(&path, &to.join(entry.file_name()));
-        } else {
-            std::fs::copy(&path, to.join(entry.file_name())).expect("copy");
-        }
-    }
 }
 
 /// The commands of the shipped Kubernetes and AWS Batch job files, run as

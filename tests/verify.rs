@@ -1,6 +1,8 @@
 //! `verify`: the project's own scenarios pin their key figures in
 //! `expect.yaml`, the same way planners pin theirs.
 
+mod support;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -17,24 +19,11 @@ fn warmshell(args: &[&Path]) -> Output {
         .expect("run warmshell")
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
 /// A copy of the default scenario to change.
 fn scratch() -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("sites");
-    copy_dir(&root().join("sites"), &dir);
+    support::copy_dir(&root().join("sites"), &dir);
     (tmp, dir)
 }
 

@@ -1,7 +1,7 @@
 //! What several suites share: the scenario-folder builder and the checks of
 //! located errors of the planner-mistake suites (tests/validate.rs,
-//! tests/market_validate.rs), and random sites for the property suites
-//! ([`random_site`]).
+//! tests/market_validate.rs), random sites for the property suites
+//! ([`random_site`]), and copying a scenario folder to change it.
 //!
 //! Each suite compiles this module on its own and uses part of it.
 #![allow(dead_code)]
@@ -409,5 +409,19 @@ impl Outcome {
                 self.stderr
             )
         })
+    }
+}
+
+/// Copies a folder recursively (the default scenario has `rivals/` and `variants/`).
+pub fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).expect("create the folder");
+    for entry in fs::read_dir(from).expect("read the folder") {
+        let entry = entry.expect("read the folder");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("file type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), target).expect("copy a file");
+        }
     }
 }
