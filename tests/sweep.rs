@@ -138,32 +138,26 @@ fn energization_moves_a_bridge_and_the_grid_together() {
 fn task_levers_move_finish_start_and_duration() {
     let s = load(folder().path());
     // `build` finishes on day 50; 10 days later with a longer duration.
+    // `build`'s start and finish once `l` moved it by `days`.
+    let build_dates = |l: &Lever, days| {
+        let moved = l.apply(&s, Value::Shift(days)).expect("apply");
+        let t = warmshell::timeline::run(&moved, Options::default());
+        let build = t.sites[0].tasks.iter().find(|t| t.id == "build");
+        let build = build.expect("build");
+        (build.start.clone(), build.finish.clone())
+    };
     let l = Lever::parse(&s, "task:site/build").expect("lever");
-    let moved = l.apply(&s, Value::Shift(10)).expect("apply");
-    let t = warmshell::timeline::run(&moved, Options::default());
-    let build = t.sites[0]
-        .tasks
-        .iter()
-        .find(|t| t.id == "build")
-        .expect("build");
     assert_eq!(
-        (build.start.as_str(), build.finish.as_str()),
-        ("2025-01-21", "2025-03-02")
+        build_dates(&l, 10),
+        ("2025-01-21".into(), "2025-03-02".into())
     );
     // It cannot finish 31 days earlier by itself (it takes 30).
     assert!(l.apply(&s, Value::Shift(-31)).is_err());
     // Its start is bound by `permit` (day 20): later works, earlier does not.
     let l = Lever::parse(&s, "task-start:site/build").expect("lever");
-    let moved = l.apply(&s, Value::Shift(5)).expect("apply");
-    let t = warmshell::timeline::run(&moved, Options::default());
-    let build = t.sites[0]
-        .tasks
-        .iter()
-        .find(|t| t.id == "build")
-        .expect("build");
     assert_eq!(
-        (build.start.as_str(), build.finish.as_str()),
-        ("2025-01-26", "2025-02-25")
+        build_dates(&l, 5),
+        ("2025-01-26".into(), "2025-02-25".into())
     );
     let e = l.apply(&s, Value::Shift(-1)).expect_err("bound by permit");
     assert!(e.0.contains("follows `permit`"), "{e}");
