@@ -40,6 +40,17 @@ impl fmt::Display for Diagnostic {
 }
 
 impl Diagnostic {
+    /// A problem with a whole file (it cannot be found or read), at no line.
+    pub fn about_file(file: &std::path::Path, message: String) -> Diagnostic {
+        Diagnostic {
+            file: file.to_path_buf(),
+            pos: Pos::default(),
+            field: String::new(),
+            message,
+            help: None,
+        }
+    }
+
     /// The offending source line with a caret under the column, for terminals.
     pub fn snippet(&self, source: &str) -> Option<String> {
         let line_no = usize::try_from(self.pos.line).ok()?.checked_sub(1)?;

@@ -278,13 +278,7 @@ pub fn load_dir_patched(dir: &Path, patch: &mut dyn Patch) -> Result<Scenario, L
 }
 
 fn file_error(diags: &mut Diagnostics, path: &Path, message: String) {
-    diags.push(Diagnostic {
-        file: path.to_path_buf(),
-        pos: Pos::default(),
-        field: String::new(),
-        message,
-        help: None,
-    });
+    diags.push(Diagnostic::about_file(path, message));
 }
 
 /// Why the folder's site files are too many or too large to load, if they are.

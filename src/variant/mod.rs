@@ -29,13 +29,7 @@ pub fn read(path: &Path) -> Result<Variant, LoadError> {
             std::io::ErrorKind::NotFound => "variant file not found".to_owned(),
             _ => format!("cannot read: {e}"),
         };
-        diags.push(Diagnostic {
-            file: path.to_path_buf(),
-            pos: Pos::default(),
-            field: String::new(),
-            message,
-            help: None,
-        });
+        diags.push(Diagnostic::about_file(path, message));
         return Err(LoadError::Invalid(diags));
     }
     let variant =
