@@ -37,28 +37,10 @@ pub struct Args {
 
 impl Args {
     pub fn run(self) -> ExitCode {
-        let Args {
-            dir,
-            orders,
-            objective,
-            generations,
-            mc,
-            stat,
-            sampling,
-            out,
-        } = self;
-        let Some(scenario) = load(&dir) else {
+        let Some(scenario) = load(&self.dir) else {
             return ExitCode::from(2);
         };
-        let request = AdviseRequest {
-            orders,
-            objective,
-            generations,
-            mc,
-            stat,
-            sampling,
-        };
-        let advice = match advise_options(&scenario, &request)
+        let advice = match advise_options(&scenario, &self)
             .and_then(|o| warmshell::advise::advise(&scenario, &o))
         {
             Ok(a) => a,
@@ -69,7 +51,7 @@ impl Args {
         };
         use warmshell::advise::{csv, render, svg};
         super::write_chart_and_print(
-            out.as_deref(),
+            self.out.as_deref(),
             "advise",
             || (csv(&scenario, &advice), svg(&scenario, &advice)),
             render(&scenario, &advice),
@@ -77,19 +59,10 @@ impl Args {
     }
 }
 
-/// The flags of `advise`, before they are checked against the scenario.
-struct AdviseRequest {
-    orders: Vec<String>,
-    objective: String,
-    generations: Option<Vec<String>>,
-    mc: Option<u64>,
-    stat: Option<String>,
-    sampling: Sampling,
-}
-
+/// The flags checked against the scenario: orders and generations resolved.
 fn advise_options(
     scenario: &Scenario,
-    r: &AdviseRequest,
+    r: &Args,
 ) -> Result<warmshell::advise::Options, warmshell::lever::LeverError> {
     use warmshell::advise::{self, Objective, Stat};
     use warmshell::lever::LeverError;
